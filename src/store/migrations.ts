@@ -1,0 +1,86 @@
+/**
+ * The app database's schema, as an ordered list of versioned migrations. Each runs once,
+ * inside one transaction, and its version is recorded in `schema_migrations`. Never edit
+ * a released migration: append a new one.
+ */
+import type { Sql } from "./sql";
+
+export type Migration = { readonly version: number; readonly name: string; readonly statements: readonly string[] };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "core tables: meta, attrs, triples, tx log",
+    statements: [
+      // App-level key/value facts: the app row, the last committed tx-id.
+      `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+      `CREATE TABLE attrs (
+        id TEXT PRIMARY KEY,
+        json TEXT NOT NULL
+      )`,
+      // Every forward and reverse name of every attr; (etype, label) is unique across both.
+      `CREATE TABLE idents (
+        etype TEXT NOT NULL,
+        label TEXT NOT NULL,
+        ident_id TEXT NOT NULL,
+        attr_id TEXT NOT NULL,
+        PRIMARY KEY (etype, label)
+      )`,
+      // Triples: vt is the value-codec tag, v the native value, t the first-write time in ms.
+      `CREATE TABLE triples (
+        e TEXT NOT NULL,
+        a TEXT NOT NULL,
+        vt INTEGER NOT NULL,
+        v,
+        t INTEGER NOT NULL
+      )`,
+      // (entity, attr): an entity's fields; unique so cardinality-many sets hold each value once.
+      `CREATE UNIQUE INDEX triples_eav ON triples (e, a, vt, v)`,
+      // (attr, value): equality, uniqueness, lookups, reverse links, ranges and order.
+      `CREATE INDEX triples_av ON triples (a, v, vt)`,
+      // (attr, created_at): serverCreatedAt order and cursors over id triples.
+      `CREATE INDEX triples_at ON triples (a, t, e)`,
+      `CREATE TABLE txes (
+        id INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL
+      )`,
+    ],
+  },
+  {
+    version: 2,
+    name: "sessions' subscriptions and presence, so they survive hibernation",
+    statements: [
+      `CREATE TABLE subscriptions (
+        session_id TEXT NOT NULL,
+        q_key TEXT NOT NULL,
+        q_json TEXT NOT NULL,
+        result_hash TEXT NOT NULL,
+        deps TEXT NOT NULL,
+        PRIMARY KEY (session_id, q_key)
+      )`,
+      `CREATE TABLE presence (
+        room_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        peer_json TEXT NOT NULL,
+        PRIMARY KEY (room_id, session_id)
+      )`,
+      `CREATE INDEX presence_by_session ON presence (session_id)`,
+    ],
+  },
+];
+
+/** Brings the database up to the newest migration. Returns the versions it applied. */
+export function migrate(sql: Sql): number[] {
+  sql.run(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`);
+  const done = new Set(sql.all<{ version: number }>(`SELECT version FROM schema_migrations`).map((r) => r.version));
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    sql.transaction(() => {
+      for (const statement of m.statements) sql.run(statement);
+      sql.run(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}

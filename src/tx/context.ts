@@ -1,0 +1,103 @@
+/**
+ * The state of one running transaction: the injected environment, what it changed
+ * (for the ChangeSet), which entities it touched (for required-attr post-validation)
+ * and the lookups it already resolved (so every step of the tx sees the same entity).
+ */
+import type { Attr } from "../model/attr";
+import type { ChangeSet } from "../model/change-set";
+import type { JsonValue } from "../model/triple";
+import type { AttrRegistry } from "../store/attr-registry";
+import type { Sql } from "../store/sql";
+import type { EntityRef } from "./steps";
+import { unknownAttr } from "./tx-errors";
+
+export type TxEnv = {
+  sql: Sql;
+  attrs: AttrRegistry;
+  /** Epoch milliseconds. */
+  now: () => number;
+  /** A fresh uuid (entities created by lookups). */
+  newId: () => string;
+  isAdmin: boolean;
+};
+
+export type RuleParams = { readonly entity: EntityRef; readonly etype: string | null; readonly params: { readonly [key: string]: JsonValue } };
+
+export class TxContext {
+  readonly sql: Sql;
+  readonly attrs: AttrRegistry;
+  readonly isAdmin: boolean;
+  readonly newId: () => string;
+  /** One timestamp for every triple first written by this tx. */
+  readonly t: number;
+  private readonly etypes = new Set<string>();
+  private attrsChanged = false;
+  /** entity id → attr ids written or deleted on it. */
+  readonly touched = new Map<string, Set<string>>();
+  readonly touchedAttrIds = new Set<string>();
+  /** `${attrId}\u0000${JSON value}` → entity id. */
+  private readonly lookups = new Map<string, string>();
+  readonly ruleParams: RuleParams[] = [];
+
+  constructor(env: TxEnv) {
+    this.sql = env.sql;
+    this.attrs = env.attrs;
+    this.isAdmin = env.isAdmin;
+    this.newId = env.newId;
+    this.t = env.now();
+  }
+
+  attr(id: string): Attr {
+    const attr = this.attrs.get(id);
+    if (!attr) throw unknownAttr(id);
+    return attr;
+  }
+
+  /** Records that triples of `attr` on entity `e` were written or deleted. */
+  wrote(attr: Attr, e: string): void {
+    this.etypes.add(attr.forward.etype);
+    if (attr.reverse) this.etypes.add(attr.reverse.etype);
+    this.touchedAttrIds.add(attr.id);
+    this.touch(attr, e);
+  }
+
+  /**
+   * Records that a step addressed `attr` on `e` without changing data (a re-sent
+   * identical value): not a change, but the entity is still post-validated.
+   */
+  touch(attr: Attr, e: string): void {
+    let set = this.touched.get(e);
+    if (!set) this.touched.set(e, (set = new Set()));
+    set.add(attr.id);
+  }
+
+  /** Triples of an attr vanished without a per-entity record (delete-attr). */
+  wroteAttr(attr: Attr): void {
+    this.etypes.add(attr.forward.etype);
+    if (attr.reverse) this.etypes.add(attr.reverse.etype);
+    this.touchedAttrIds.add(attr.id);
+  }
+
+  attrsDidChange(): void {
+    this.attrsChanged = true;
+  }
+
+  cachedLookup(attrId: string, value: JsonValue): string | undefined {
+    return this.lookups.get(lookupKey(attrId, value));
+  }
+
+  rememberLookup(attrId: string, value: JsonValue, e: string): void {
+    this.lookups.set(lookupKey(attrId, value), e);
+  }
+
+  /** Deletes can make remembered lookups stale. */
+  forgetLookups(): void {
+    this.lookups.clear();
+  }
+
+  changeSet(): ChangeSet {
+    return { etypes: new Set(this.etypes), attrsChanged: this.attrsChanged };
+  }
+}
+
+const lookupKey = (attrId: string, value: JsonValue) => `${attrId}\u0000${JSON.stringify(value)}`;

@@ -1,0 +1,135 @@
+/**
+ * Evaluates forms: selects the matching entities of a form (with its where, and at the
+ * top level its page), then returns their triples and recurses into child forms, one
+ * batch of parents per statement (no per-entity queries).
+ */
+import type { Attr } from "../model/attr";
+import type { JsonValue } from "../model/triple";
+import { chunk } from "../store/sql";
+import type { Cond } from "./cond";
+import { EMPTY_PAGE, orderKey, paginates, runPage } from "./paginate";
+import { Params } from "./params";
+import { MissingAttr, queryError } from "./query-errors";
+import { needsLink, resolveWhere } from "./resolve-where";
+import type { TripleSink } from "./triple-sink";
+import type { FormAst, PageInfo, QueryEnv } from "./types";
+import { type DeferredIds, collectWhereTriples } from "./where-triples";
+import { whereCompiler } from "./where-sql";
+
+export type EvalState = {
+  readonly env: QueryEnv;
+  readonly root: JsonValue;
+  readonly sink: TripleSink;
+  readonly deps: Set<string>;
+  readonly deferred: DeferredIds[];
+  readonly pageInfo: Record<string, PageInfo>;
+  readonly aggregate: Record<string, { count: number }>;
+};
+
+type Selection = { etype: string; idAttr: Attr; cond: Cond | null; predicate: (p: Params, x: string) => string };
+
+/** Resolves a form's where; null when it names a missing attr (empty result). */
+function select(st: EvalState, form: FormAst, etype: string): Selection | null {
+  const idAttr = st.env.attrs.idAttr(etype);
+  if (!idAttr) return null;
+  let cond: Cond | null = null;
+  try {
+    if (form.options.where) cond = resolveWhere({ attrs: st.env.attrs, root: st.root, path: [...form.path, "$"], deps: st.deps }, etype, form.options.where);
+  } catch (e) {
+    if (e instanceof MissingAttr) return null;
+    throw e;
+  }
+  const compiler = whereCompiler(st.env.sql, (t) => st.env.attrs.idAttr(t)?.id ?? "", etype);
+  const predicate = (p: Params, x: string) => (cond ? compiler.predicate(p, cond, x) : "1");
+  return { etype, idAttr, cond, predicate };
+}
+
+export function evalTopForm(st: EvalState, form: FormAst): void {
+  const etype = form.key;
+  const o = form.options;
+  st.deps.add(etype);
+  if (o.aggregate && !st.env.isAdmin) {
+    throw queryError(st.root, [...form.path, "$", "aggregate"], "Aggregates are currently only available for admin queries.", "admin?");
+  }
+  if (o.aggregate && form.children.length > 0) {
+    throw queryError(st.root, [...form.path, "$", "aggregate"], "You can not combine aggregates with child queries at this time.", "valid-query?");
+  }
+  const sel = select(st, form, etype);
+  const paged = paginates(o);
+  if (!sel) {
+    if (o.aggregate) st.aggregate[etype] = { count: 0 };
+    else if (paged) st.pageInfo[etype] = EMPTY_PAGE;
+    return;
+  }
+  if (o.aggregate) {
+    st.aggregate[etype] = { count: countAll(st, sel) };
+    return;
+  }
+  let ids: string[];
+  if (paged) {
+    const key = orderKey(st.env.attrs, st.root, form.path, etype, o);
+    st.deps.add(key.attr.forward.etype);
+    const page = runPage({ sql: st.env.sql, idAttr: sel.idAttr, key, options: o, where: sel.predicate });
+    ids = page.ids;
+    st.pageInfo[etype] = page.pageInfo;
+  } else {
+    ids = selectIds(st, sel, null);
+  }
+  emit(st, form, sel, ids);
+}
+
+function countAll(st: EvalState, sel: Selection): number {
+  const p = new Params();
+  const { sql, params } = p.finish(`SELECT count(DISTINCT i.e) AS n FROM triples i WHERE i.a = ${p.add(sel.idAttr.id)} AND ${sel.predicate(p, "i.e")}`);
+  return Number(st.env.sql.all<{ n: number }>(sql, ...params)[0]?.n ?? 0);
+}
+
+/** Ids of existing entities matching the selection, optionally among `among` (chunked). */
+function selectIds(st: EvalState, sel: Selection, among: readonly string[] | null): string[] {
+  const run = (part: readonly string[] | null) => {
+    const p = new Params();
+    const restrict = part ? ` AND i.e IN (SELECT value FROM json_each(${p.list(part)}))` : "";
+    const text = `SELECT DISTINCT i.e AS e FROM triples i WHERE i.a = ${p.add(sel.idAttr.id)}${restrict} AND ${sel.predicate(p, "i.e")}`;
+    const { sql, params } = p.finish(text);
+    return st.env.sql.all<{ e: string }>(sql, ...params).map((r) => r.e);
+  };
+  if (among === null) return run(null);
+  return chunk(among).flatMap((part) => run(part));
+}
+
+/** Entity triples, where triples and children of the selected entities. */
+function emit(st: EvalState, form: FormAst, sel: Selection, ids: string[]): void {
+  if (ids.length === 0) return;
+  st.sink.addAll(st.sink.byEntities(ids, entityAttrIds(st, sel.etype, form.options.fields)));
+  if (sel.cond) collectWhereTriples(st.sink, sel.cond, ids, st.deferred);
+  for (const child of form.children) evalChild(st, sel.etype, ids, child);
+}
+
+/** Cardinality-one attrs of the etype (PROTOCOL §7.2 rule 1), restricted by `fields` plus `id`. */
+function entityAttrIds(st: EvalState, etype: string, fields: readonly string[] | null): string[] {
+  const own = st.env.attrs.ofEtype(etype).filter((a) => a.cardinality === "one");
+  if (!fields) return own.map((a) => a.id);
+  const wanted = new Set([...fields, "id"]);
+  return own.filter((a) => wanted.has(a.forward.label)).map((a) => a.id);
+}
+
+function evalChild(st: EvalState, parentEtype: string, parentIds: string[], form: FormAst): void {
+  const label = form.key;
+  const fwd = st.env.attrs.forward(parentEtype, label);
+  const attr = fwd ?? st.env.attrs.reverse(parentEtype, label);
+  if (!attr) return;
+  if (attr.valueType !== "ref" || !attr.reverse) throw needsLink(parentEtype, label, attr);
+  st.deps.add(attr.forward.etype);
+  st.deps.add(attr.reverse.etype);
+  const etype = fwd ? attr.reverse.etype : attr.forward.etype;
+  const joins = fwd ? st.sink.byEntities(parentIds, [attr.id]) : st.sink.byTargets(parentIds, attr.id);
+  const childOf = (r: (typeof joins)[number]) => (fwd ? String(r.v) : r.e);
+  const candidates = [...new Set(joins.map(childOf))];
+  if (candidates.length === 0) return;
+  const sel = select(st, form, etype);
+  if (!sel) return;
+  const ids = selectIds(st, sel, candidates);
+  const keep = new Set(ids);
+  st.sink.addAll(joins.filter((r) => keep.has(childOf(r))));
+  emit(st, form, sel, ids);
+}

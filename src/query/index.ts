@@ -1,0 +1,6 @@
+/**
+ * The InstaQL query engine: a pure module over the Sql seam. Other modules import from
+ * here only.
+ */
+export type { Cursor, PageInfo, QueryDeps, QueryEnv, QueryResult } from "./types";
+export { runQuery } from "./run-query";

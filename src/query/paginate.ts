@@ -1,0 +1,169 @@
+/**
+ * Top-level pagination (PROTOCOL §7.4): order key validation, the page query with
+ * cursors/offset/limit pushed into SQLite, and page-info computed the way Instant does
+ * (over-fetch by one where it can, an existence query past the page otherwise).
+ */
+import type { Attr } from "../model/attr";
+import type { JsonValue } from "../model/triple";
+import type { AttrRegistry } from "../store/attr-registry";
+import type { Sql, SqlValue } from "../store/sql";
+import { decodeValue, encodeValue } from "../store/value-codec";
+import { dateKeySql, parseDateValue } from "./date-key";
+import { validationError } from "../protocol/errors";
+import { Params } from "./params";
+import { type Path, queryError } from "./query-errors";
+import type { Cursor, CursorInput, Direction, FormOptions, PageInfo } from "./types";
+
+export const paginates = (o: FormOptions): boolean =>
+  o.order !== null || o.limit !== null || o.first !== null || o.last !== null || o.offset !== null || o.after !== null || o.before !== null;
+
+export const EMPTY_PAGE: PageInfo = { startCursor: null, endCursor: null, hasNextPage: false, hasPreviousPage: false };
+
+export type OrderKey = { readonly attr: Attr; readonly byCreatedAt: boolean; readonly direction: Direction; readonly date: boolean };
+
+/** Resolves and validates the order key with Instant's messages. */
+export function orderKey(attrs: AttrRegistry, root: JsonValue, path: Path, etype: string, o: FormOptions): OrderKey {
+  const field = o.order?.field ?? "serverCreatedAt";
+  const direction = o.order?.direction ?? "asc";
+  const byCreatedAt = field === "serverCreatedAt";
+  const attr = attrs.forward(etype, byCreatedAt ? "id" : field);
+  const at = [...path, "$", "order"];
+  if (!attr) throw queryError(root, at, `There is no \`${byCreatedAt ? "id" : field}\` attribute for ${etype}.`, "supported-order?");
+  if (!byCreatedAt) {
+    const name = `${etype}.${field}`;
+    const problems = [
+      !attr.indexed && `The \`${name}\` attribute is not indexed. Only indexed and typed attributes can be used to order by.`,
+      !attr.checkedDataType && `The \`${name}\` attribute is not typed. Only typed and indexed attributes can be used to order by.`,
+      attr.cardinality !== "one" &&
+        `The \`${name}\` attribute has cardinality \`${attr.cardinality}\`. Only attributes with cardinality \`one\` can be used to order by.`,
+    ].filter((m): m is string => typeof m === "string");
+    if (problems.length > 0) {
+      throw validationError("query", root, problems.map((message) => ({ message, expected: "supported-order?", in: [...at] })));
+    }
+  }
+  for (const [name, c] of [["after", o.after], ["before", o.before]] as const) {
+    if (c && c[1] !== attr.id) {
+      const label = (a: Attr) => (a.forward.label === "id" ? "serverCreatedAt" : a.forward.label);
+      const other = attrs.get(c[1]);
+      const tail = other ? `orders by \`${label(other)}\`.` : "orders by a missing attribute.";
+      throw queryError(root, [...path, "$", name], `Invalid ${name} cursor. The query orders by \`${label(attr)}\`, but the query that returned the cursor ${tail}`, "valid-cursor?");
+    }
+  }
+  return { attr, byCreatedAt, direction, date: attr.checkedDataType === "date" };
+}
+
+export type PageRequest = {
+  readonly sql: Sql;
+  readonly idAttr: Attr;
+  readonly key: OrderKey;
+  readonly options: FormOptions;
+  /** Adds the where predicate over `i.e` (or "1"). */
+  readonly where: (p: Params, x: string) => string;
+};
+
+type Row = { e: string; t: number; ovt: number | null; ov: SqlValue; ot: number | null };
+
+export function runPage(req: PageRequest): { ids: string[]; pageInfo: PageInfo } {
+  const { options: o, key } = req;
+  const n = o.limit ?? o.first ?? o.last;
+  const isLast = o.last !== null;
+  const fetchDir: Direction = isLast ? flip(key.direction) : key.direction;
+  const bounds = (p: Params) => [
+    o.after ? cursorCmp(p, key, o.after, key.direction === "asc" ? "gt" : "lt", o.afterInclusive) : null,
+    o.before ? cursorCmp(p, key, o.before, key.direction === "asc" ? "lt" : "gt", o.beforeInclusive) : null,
+  ].filter((s): s is string => s !== null);
+  const rows = select(req, fetchDir, bounds, n === null ? null : n + 1, o.offset ?? 0);
+  const overfetched = n !== null && rows.length > n;
+  const pageRows = (n === null ? rows : rows.slice(0, n));
+  if (isLast) pageRows.reverse();
+  const first = pageRows[0];
+  const lastRow = pageRows[pageRows.length - 1];
+  const hasOffset = (o.offset ?? 0) > 0;
+
+  let hasNextPage: boolean;
+  if (n === null && !o.before) hasNextPage = false;
+  else if (n !== null && !o.before && !isLast) hasNextPage = overfetched;
+  else hasNextPage = lastRow ? exists(req, key.direction, (p) => [cursorCmp(p, key, rowCursor(key, lastRow), key.direction === "asc" ? "gt" : "lt", false)]) : false;
+
+  let hasPreviousPage: boolean;
+  if (!o.after && !hasOffset && !isLast) hasPreviousPage = false;
+  else if (isLast && n !== null && !o.after) hasPreviousPage = overfetched;
+  else {
+    const before = first ? exists(req, key.direction, (p) => [cursorCmp(p, key, rowCursor(key, first), key.direction === "asc" ? "lt" : "gt", false)]) : false;
+    hasPreviousPage = before || (pageRows.length === 0 && (hasOffset || o.after !== null));
+  }
+  return {
+    ids: pageRows.map((r) => r.e),
+    pageInfo: {
+      startCursor: first ? rowCursor(key, first) : null,
+      endCursor: lastRow ? rowCursor(key, lastRow) : null,
+      hasNextPage,
+      hasPreviousPage,
+    },
+  };
+}
+
+const flip = (d: Direction): Direction => (d === "asc" ? "desc" : "asc");
+
+/** The sort value of the row `i` (joined with its order triple `o`); NULL sorts first. */
+function sortValue(key: OrderKey): string {
+  if (key.byCreatedAt) return "i.t";
+  return key.date ? dateKeySql("o.vt", "o.v") : `(CASE WHEN o.vt IS NULL OR o.vt = 0 THEN NULL ELSE o.v END)`;
+}
+
+function fromClause(p: Params, req: PageRequest): string {
+  const join = req.key.byCreatedAt ? "" : ` LEFT JOIN triples o ON o.e = i.e AND o.a = ${p.add(req.key.attr.id)}`;
+  return `FROM triples i${join} WHERE i.a = ${p.add(req.idAttr.id)}`;
+}
+
+function select(req: PageRequest, dir: Direction, bounds: (p: Params) => string[], limit: number | null, offset: number): Row[] {
+  const p = new Params();
+  const cols = req.key.byCreatedAt ? "i.e AS e, i.t AS t, NULL AS ovt, NULL AS ov, NULL AS ot" : "i.e AS e, i.t AS t, o.vt AS ovt, o.v AS ov, o.t AS ot";
+  const conds = [req.where(p, "i.e"), ...bounds(p)];
+  const tail = limit === null ? (offset > 0 ? ` LIMIT -1 OFFSET ${p.add(offset)}` : "") : ` LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
+  const text = `SELECT ${cols} ${fromClause(p, req)} AND ${conds.join(" AND ")} ORDER BY ${sortValue(req.key)} ${dir}, i.e ${dir}${tail}`;
+  const { sql, params } = p.finish(text);
+  return req.sql.all<Row>(sql, ...params);
+}
+
+function exists(req: PageRequest, _dir: Direction, bounds: (p: Params) => string[]): boolean {
+  const p = new Params();
+  const text = `SELECT 1 AS x ${fromClause(p, req)} AND ${[req.where(p, "i.e"), ...bounds(p)].join(" AND ")} LIMIT 1`;
+  const { sql, params } = p.finish(text);
+  return req.sql.all(sql, ...params).length > 0;
+}
+
+function rowCursor(key: OrderKey, r: Row): Cursor {
+  if (key.byCreatedAt) return [r.e, key.attr.id, r.e, r.t];
+  const v = r.ovt === null ? null : decodeValue(r.ovt, r.ov);
+  return [r.e, key.attr.id, v, r.ot ?? r.t];
+}
+
+/** The comparable value of a cursor, in the same space as sortValue(). */
+function cursorValue(key: OrderKey, c: CursorInput): SqlValue {
+  if (key.byCreatedAt) {
+    const t = c[3] ?? c[2];
+    return typeof t === "number" ? t : null;
+  }
+  const v = c[2];
+  if (v === null || v === undefined) return null;
+  if (key.date) return typeof v === "number" || typeof v === "string" ? parseDateValue(v) : null;
+  return encodeValue(v).v;
+}
+
+/** `(sort value, entity)` strictly after ("gt") or before ("lt") the cursor, ascending. */
+function cursorCmp(p: Params, key: OrderKey, c: CursorInput, cmp: "gt" | "lt", inclusive: boolean): string {
+  const sv = sortValue(key);
+  const cv = cursorValue(key, c);
+  const ce = p.add(typeof c[0] === "string" ? c[0] : JSON.stringify(c[0]));
+  const op = cmp === "gt" ? ">" : "<";
+  let s: string;
+  if (cv === null) {
+    s = cmp === "gt" ? `(${sv} IS NOT NULL OR (${sv} IS NULL AND i.e > ${ce}))` : `(${sv} IS NULL AND i.e < ${ce})`;
+  } else {
+    const v = p.add(cv);
+    const core = `${sv} ${op} ${v} OR (${sv} = ${v} AND i.e ${op} ${ce})`;
+    s = cmp === "gt" ? `(${core})` : `(${sv} IS NULL OR ${core})`;
+  }
+  return inclusive ? `(${s} OR i.e = ${ce})` : s;
+}

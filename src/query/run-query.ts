@@ -1,0 +1,33 @@
+/**
+ * runQuery: parse once, evaluate every top-level form against SQLite, and return the
+ * triples the client's local engine needs, page-info, aggregates and dependencies.
+ */
+import type { JsonValue } from "../model/triple";
+import { parseQuery } from "./parse-query";
+import { TripleSink } from "./triple-sink";
+import { type EvalState, evalTopForm } from "./eval-form";
+import type { QueryEnv, QueryResult } from "./types";
+
+export function runQuery(env: QueryEnv, q: JsonValue): QueryResult {
+  const ast = parseQuery(q);
+  const st: EvalState = {
+    env,
+    root: q,
+    sink: new TripleSink(env.sql),
+    deps: new Set(),
+    deferred: [],
+    pageInfo: {},
+    aggregate: {},
+  };
+  for (const form of ast.forms) evalTopForm(st, form);
+  // Id triples reached only through `$isNull` paths would make entities of a top-level
+  // etype visible to the client's scan of that etype, so they are kept for other etypes.
+  const topLevel = new Set(ast.forms.map((f) => f.key));
+  for (const d of st.deferred) if (!topLevel.has(d.etype)) st.sink.addAll(d.rows);
+  return {
+    triples: st.sink.triples(),
+    pageInfo: st.pageInfo,
+    aggregate: st.aggregate,
+    deps: { etypes: [...st.deps].sort() },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Domain types of the InstaQL engine: the public result shapes other modules code
+ * against, and the parsed query AST that everything past parse-query.ts trusts.
+ */
+import type { Sql } from "../store/sql";
+import type { AttrRegistry } from "../store/attr-registry";
+import type { JsonValue, Triple } from "../model/triple";
+
+export type QueryEnv = { sql: Sql; attrs: AttrRegistry; isAdmin: boolean };
+
+export type Cursor = [entity: string, attrId: string, value: JsonValue, createdAt: number];
+
+export type PageInfo = {
+  startCursor: Cursor | null;
+  endCursor: Cursor | null;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+};
+
+/** Every etype whose attrs the evaluation read (forward or reverse etype of each attr). */
+export type QueryDeps = { etypes: string[] };
+
+export type QueryResult = {
+  triples: Triple[];
+  pageInfo: Record<string, PageInfo>;
+  aggregate: Record<string, { count: number }>;
+  deps: QueryDeps;
+};
+
+// ---- AST ----
+
+export type Direction = "asc" | "desc";
+
+/** A where value that may be compared: what Instant calls `where-value-valid?`. */
+export type Scalar = string | number | boolean;
+
+export const COMPARATORS = ["$gt", "$gte", "$lt", "$lte"] as const;
+export type Comparator = (typeof COMPARATORS)[number];
+
+export type WhereOp =
+  | { readonly op: "eq"; readonly value: Scalar }
+  | { readonly op: "in"; readonly values: readonly (Scalar | null)[] }
+  | { readonly op: "not"; readonly value: Scalar }
+  | { readonly op: "isNull"; readonly value: boolean }
+  | { readonly op: "cmp"; readonly cmp: Comparator; readonly value: Scalar }
+  | { readonly op: "like"; readonly caseInsensitive: boolean; readonly value: Scalar };
+
+export type WhereEntry =
+  | { readonly kind: "or" | "and"; readonly items: readonly WhereAst[] }
+  | { readonly kind: "cond"; readonly path: readonly string[]; readonly op: WhereOp }
+  | { readonly kind: "idPrefix"; readonly prefix: string };
+
+/** One where object: its entries are ANDed and share link variables (see resolve-where.ts). */
+export type WhereAst = readonly WhereEntry[];
+
+/** A cursor as sent by the client: 4 elements, or 3 for BYOP apps (no created_at). */
+export type CursorInput = readonly [entity: JsonValue, attrId: string, value: JsonValue, createdAt?: number];
+
+export type FormOptions = {
+  readonly where: WhereAst | null;
+  readonly order: { readonly field: string; readonly direction: Direction } | null;
+  readonly limit: number | null;
+  readonly first: number | null;
+  readonly last: number | null;
+  readonly offset: number | null;
+  readonly after: CursorInput | null;
+  readonly before: CursorInput | null;
+  readonly afterInclusive: boolean;
+  readonly beforeInclusive: boolean;
+  readonly aggregate: "count" | null;
+  readonly fields: readonly string[] | null;
+};
+
+export type FormAst = {
+  /** The etype (top level) or link label (children). */
+  readonly key: string;
+  /** Path of keys from the query root, for error hints. */
+  readonly path: readonly string[];
+  readonly options: FormOptions;
+  readonly children: readonly FormAst[];
+};
+
+export type QueryAst = { readonly forms: readonly FormAst[] };

@@ -1,0 +1,107 @@
+/**
+ * Test seeding for the query engine: a migrated in-memory database, attr builders,
+ * raw triple writes through value-codec, and the Instant sample fixtures.
+ */
+import { readFileSync } from "node:fs";
+import type { Attr, CheckedDataType } from "../../src/model/attr";
+import type { JsonValue, Triple } from "../../src/model/triple";
+import { type AttrWire, attrFromWire, attrToWire } from "../../src/protocol/attr-wire";
+import { AttrRegistry } from "../../src/store/attr-registry";
+import { migrate } from "../../src/store/migrations";
+import { openNodeSql } from "../../src/store/node-sql";
+import type { Sql } from "../../src/store/sql";
+import { encodeValue } from "../../src/store/value-codec";
+import type { QueryEnv } from "../../src/query";
+
+export type Db = { sql: Sql; attrs: AttrRegistry; env: QueryEnv; admin: QueryEnv };
+
+export function openDb(): Db {
+  const sql = openNodeSql();
+  migrate(sql);
+  const attrs = new AttrRegistry(sql);
+  return { sql, attrs, env: { sql, attrs, isAdmin: false }, admin: { sql, attrs, isAdmin: true } };
+}
+
+/** A deterministic uuid-shaped id from a name (tests read better with names). */
+export function uid(name: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of name) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  const hex = (h.toString(16).padStart(8, "0") + Buffer.from(name).toString("hex").padEnd(24, "0")).slice(0, 32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+type BlobOpts = { indexed?: boolean; unique?: boolean; type?: CheckedDataType };
+
+export function blob(etype: string, label: string, o: BlobOpts = {}): Attr {
+  return {
+    id: uid(`attr:${etype}.${label}`),
+    forward: { id: uid(`fwd:${etype}.${label}`), etype, label },
+    reverse: null,
+    valueType: "blob",
+    cardinality: "one",
+    unique: o.unique ?? label === "id",
+    indexed: o.indexed ?? label === "id",
+    required: false,
+    checkedDataType: o.type ?? null,
+    onDelete: null,
+    onDeleteReverse: null,
+    catalog: "user",
+  };
+}
+
+/** A link `etype.label` ↔ `revEtype.revLabel`; `has: "one"` makes the forward side has-one. */
+export function link(etype: string, label: string, revEtype: string, revLabel: string, has: "one" | "many" = "many"): Attr {
+  return {
+    ...blob(etype, label),
+    reverse: { id: uid(`rev:${revEtype}.${revLabel}`), etype: revEtype, label: revLabel },
+    valueType: "ref",
+    cardinality: has,
+    unique: false,
+    indexed: false,
+  };
+}
+
+export function putAttrs(db: Db, attrs: Attr[]): void {
+  for (const a of attrs) db.attrs.put(a);
+}
+
+export function addTriples(db: Db, triples: readonly (readonly [string, string, JsonValue, number])[]): void {
+  for (const [e, a, v, t] of triples) {
+    const enc = encodeValue(v);
+    db.sql.run(`INSERT OR IGNORE INTO triples (e, a, vt, v, t) VALUES (?, ?, ?, ?, ?)`, e, a, enc.vt, enc.v, t);
+  }
+}
+
+/** Builds triples for an entity of `etype` from a plain object (the id triple included). */
+export function entity(db: Db, etype: string, id: string, fields: Record<string, JsonValue>, t: number): Triple[] {
+  const out: Triple[] = [];
+  const idAttr = db.attrs.forward(etype, "id");
+  if (!idAttr) throw new Error(`no id attr for ${etype}`);
+  out.push([id, idAttr.id, id, t]);
+  for (const [label, v] of Object.entries(fields)) {
+    const attr = db.attrs.forward(etype, label);
+    if (!attr) throw new Error(`no attr ${etype}.${label}`);
+    for (const one of attr.cardinality === "many" && Array.isArray(v) ? v : [v]) out.push([id, attr.id, one, t]);
+  }
+  addTriples(db, out);
+  return out;
+}
+
+export type Fixture = { db: Db; wireAttrs: { [k: string]: JsonValue }[]; triples: Triple[] };
+
+const FIXTURES = "/work/shared/fixtures/instant-sample-data";
+
+/**
+ * Loads a sample data set. `tweak` may adjust attrs (e.g. index and type one) before
+ * they are stored; movies triples get synthetic created_at values.
+ */
+export function loadFixture(name: "zeneca" | "movies", tweak: (a: Attr) => Attr = (a) => a): Fixture {
+  const raw = JSON.parse(readFileSync(`${FIXTURES}/${name}/attrs.json`, "utf8")) as AttrWire[] | Record<string, AttrWire>;
+  const attrs = (Array.isArray(raw) ? raw : Object.values(raw)).map((w) => tweak(attrFromWire(w)));
+  const rawTriples = JSON.parse(readFileSync(`${FIXTURES}/${name}/triples.json`, "utf8")) as JsonValue[][];
+  const triples: Triple[] = rawTriples.map((t, i) => [t[0] as string, t[1] as string, t[2] as JsonValue, (t[3] as number | undefined) ?? 1_700_000_000_000 + i]);
+  const db = openDb();
+  putAttrs(db, attrs);
+  addTriples(db, triples);
+  return { db, wireAttrs: attrs.map(attrToWire), triples };
+}

@@ -1,0 +1,81 @@
+// Pagination: limit/offset/cursors/last and page-info (PROTOCOL §7.4).
+import { describe, expect, it } from "vitest";
+import type { JsonValue } from "../../src/model/triple";
+import { type Cursor, runQuery } from "../../src/query";
+import { blob, entity, openDb, putAttrs, uid } from "../helpers/seed";
+
+const db = openDb();
+putAttrs(db, [blob("n", "id"), blob("n", "rank", { indexed: true, type: "number" }), blob("n", "at", { indexed: true, type: "date" })]);
+// created_at order: e0..e9; rank descends with i; e9 has no rank.
+for (let i = 0; i < 10; i++) {
+  const fields: Record<string, JsonValue> = { at: i % 2 ? 1_700_000_000_000 + i : new Date(1_700_000_000_000 + i).toISOString() };
+  if (i < 9) fields.rank = 100 - i;
+  entity(db, "n", uid(`e${i}`), fields, 1000 + i);
+}
+const e = (i: number) => uid(`e${i}`);
+
+function page(opts: JsonValue) {
+  const r = runQuery(db.env, { n: { $: opts } });
+  const idAttr = db.attrs.forward("n", "id")!.id;
+  const info = r.pageInfo.n!;
+  return { info, ids: r.triples.filter((t) => t[1] === idAttr).map((t) => t[0]) };
+}
+
+describe("query pagination", () => {
+  it("limit in serverCreatedAt order with page-info", () => {
+    const { info, ids } = page({ limit: 3 });
+    expect(ids.sort()).toEqual([e(0), e(1), e(2)].sort());
+    expect(info.startCursor).toEqual([e(0), db.attrs.forward("n", "id")!.id, e(0), 1000]);
+    expect(info.endCursor?.[0]).toBe(e(2));
+    expect(info).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  });
+
+  it("after cursor, exclusive and inclusive", () => {
+    const first = page({ limit: 3 }).info.endCursor as Cursor;
+    const next = page({ limit: 3, after: first });
+    expect(next.info.startCursor?.[0]).toBe(e(3));
+    expect(next.info).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    expect(page({ limit: 3, after: first, afterInclusive: true }).info.startCursor?.[0]).toBe(e(2));
+  });
+
+  it("offset and the end of the data", () => {
+    const { info } = page({ limit: 4, offset: 8 });
+    expect(info.startCursor?.[0]).toBe(e(8));
+    expect(info.endCursor?.[0]).toBe(e(9));
+    expect(info).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it("last before a cursor, in query order", () => {
+    const cur = page({ limit: 6 }).info.endCursor as Cursor; // e5
+    const { info } = page({ last: 2, before: cur });
+    expect([info.startCursor?.[0], info.endCursor?.[0]]).toEqual([e(3), e(4)]);
+    expect(info).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+  });
+
+  it("orders by a typed attr with nulls first ascending and last descending", () => {
+    expect(page({ order: { rank: "asc" }, limit: 2 }).info.startCursor?.slice(0, 3)).toEqual([e(9), db.attrs.forward("n", "rank")!.id, null]);
+    const desc = page({ order: { rank: "desc" }, limit: 2 });
+    expect([desc.info.startCursor?.[0], desc.info.endCursor?.[0]]).toEqual([e(0), e(1)]);
+    const after = page({ order: { rank: "desc" }, after: desc.info.endCursor, limit: 20 });
+    expect(after.info.endCursor?.[0]).toBe(e(9));
+    expect(after.ids).toHaveLength(8);
+  });
+
+  it("orders dates stored as ms and ISO strings together", () => {
+    const { info } = page({ order: { at: "desc" }, limit: 3 });
+    expect([info.startCursor?.[0], info.endCursor?.[0]]).toEqual([e(9), e(7)]);
+  });
+
+  it("rejects a cursor from another order", () => {
+    const cur = page({ limit: 1 }).info.endCursor;
+    expect(() => page({ order: { rank: "asc" }, after: cur })).toThrow(
+      "Invalid after cursor. The query orders by `rank`, but the query that returned the cursor orders by `serverCreatedAt`.",
+    );
+  });
+
+  it("gives empty page-info for unknown etypes", () => {
+    expect(runQuery(db.env, { nope: { $: { limit: 2 } } }).pageInfo).toEqual({
+      nope: { startCursor: null, endCursor: null, hasNextPage: false, hasPreviousPage: false },
+    });
+  });
+});

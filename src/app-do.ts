@@ -1,0 +1,171 @@
+/**
+ * AppDO: the Durable Object for one app, its single writer. A thin shell: it runs the
+ * migrations, accepts hibernatable WebSockets, and hands every frame, close and RPC to
+ * the pure core, then does the I/O the core's Outcome asks for.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { type AppRecord, readApp } from "./apps/app-record";
+import { type CreateAppInput, appResponse, createApp } from "./apps/create-app";
+import type { Env } from "./env";
+import { refreshesAfterCommit } from "./invalidate/fanout";
+import type { JsonValue } from "./model/triple";
+import { PresenceStore, roomPresenceForAdmin } from "./presence";
+import { requireAdmin } from "./apps/admin-auth";
+import { InstantError, UNEXPECTED_ERROR_MESSAGE } from "./protocol/errors";
+import type { ServerMessage } from "./protocol/server-messages";
+import type { AppContext, Delivery, Outcome } from "./session/app-context";
+import { handleFrame } from "./session/handle-frame";
+import { disconnectSession, sweepRooms } from "./session/handle-rooms";
+import { newSessionState, restoreSessionState, type SessionState } from "./session/session-state";
+import { SubscriptionStore } from "./session/subscription-store";
+import { AttrRegistry } from "./store/attr-registry";
+import { doSql } from "./store/do-sql";
+import { migrate } from "./store/migrations";
+import type { Sql } from "./store/sql";
+
+/** What RPC calls from the Worker return: an HTTP status and a serialized JSON body. */
+export type RpcReply = { status: number; body: string };
+
+type LiveSession = { ws: WebSocket; state: SessionState };
+
+export class AppDO extends DurableObject<Env> {
+  private readonly sql: Sql;
+  private core!: AppContext;
+  private readonly sessions = new Map<string, LiveSession>();
+  private appRow: AppRecord | null | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = doSql(ctx.storage);
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(this.sql);
+      this.boot();
+    });
+  }
+
+  /** Builds the in-memory view after construction or a wake from hibernation. */
+  private boot(): void {
+    for (const ws of this.ctx.getWebSockets()) {
+      const state = restoreSessionState(ws.deserializeAttachment());
+      if (state) this.sessions.set(state.sessionId, { ws, state });
+      else ws.close(1011, "session state lost");
+    }
+    this.core = {
+      sql: this.sql,
+      attrs: new AttrRegistry(this.sql),
+      subscriptions: new SubscriptionStore(this.sql),
+      presence: new PresenceStore(this.sql),
+      app: () => (this.appRow === undefined ? (this.appRow = readApp(this.sql)) : this.appRow),
+      session: (id) => this.sessions.get(id)?.state,
+      now: () => Date.now(),
+      newId: () => crypto.randomUUID(),
+    };
+    // Sockets that closed while no instance was running (a restart) left rows behind.
+    const live = new Set(this.sessions.keys());
+    this.core.subscriptions.retainSessions(live);
+    this.deliver(sweepRooms(this.core, live));
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade", { status: 426 });
+    }
+    const pair = new WebSocketPair();
+    const state = newSessionState(crypto.randomUUID());
+    this.ctx.acceptWebSocket(pair[1]);
+    pair[1].serializeAttachment(state);
+    this.sessions.set(state.sessionId, { ws: pair[1], state });
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    const session = this.sessionOf(ws);
+    if (!session) return;
+    const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+    this.apply(session, handleFrame(this.core, session.state, text));
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.endSession(ws);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed: nothing to answer.
+    }
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.endSession(ws);
+  }
+
+  /** RPC from the Worker: create this app (dashboard / operator routes). */
+  createApp(input: CreateAppInput): RpcReply {
+    return this.rpc(() => {
+      const app = createApp(this.sql, this.core.attrs, input, Date.now(), () => crypto.randomUUID());
+      this.appRow = app;
+      return appResponse(app, input.adminToken);
+    });
+  }
+
+  /** RPC from the Worker: a room's presence for the admin API. */
+  roomPresence(appId: string, adminToken: string | null, roomId: string): RpcReply {
+    return this.rpc(() => {
+      requireAdmin(this.core.app(), appId, adminToken);
+      return roomPresenceForAdmin(this.core.presence, roomId);
+    });
+  }
+
+  private rpc(fn: () => JsonValue): RpcReply {
+    try {
+      return { status: 200, body: JSON.stringify(fn()) };
+    } catch (err) {
+      if (err instanceof InstantError) return { status: err.status, body: JSON.stringify(err.toBody()) };
+      console.error("rpc failed", err);
+      return { status: 500, body: JSON.stringify({ message: UNEXPECTED_ERROR_MESSAGE }) };
+    }
+  }
+
+  private sessionOf(ws: WebSocket): LiveSession | undefined {
+    const state = restoreSessionState(ws.deserializeAttachment());
+    if (!state) return undefined;
+    let live = this.sessions.get(state.sessionId);
+    if (!live) this.sessions.set(state.sessionId, (live = { ws, state }));
+    return live;
+  }
+
+  private endSession(ws: WebSocket): void {
+    const session = this.sessionOf(ws);
+    if (!session) return;
+    this.sessions.delete(session.state.sessionId);
+    this.core.subscriptions.removeSession(session.state.sessionId);
+    this.deliver(disconnectSession(this.core, session.state.sessionId));
+  }
+
+  private apply(session: LiveSession, out: Outcome): void {
+    if (out.session !== session.state) {
+      session.state = out.session;
+      session.ws.serializeAttachment(out.session);
+    }
+    for (const reply of out.replies) send(session.ws, reply);
+    this.deliver(out.deliveries);
+    if (out.commit) {
+      const states = [...this.sessions.values()].map((s) => s.state);
+      this.deliver(refreshesAfterCommit(this.core, out.commit, states));
+    }
+  }
+
+  private deliver(deliveries: readonly Delivery[]): void {
+    for (const d of deliveries) {
+      const target = this.sessions.get(d.sessionId);
+      if (target) send(target.ws, d.message);
+    }
+  }
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {
+    // The socket is closing; its close handler cleans up.
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * After a commit: which sessions' subscribed results changed, and the `refresh-ok` each
+ * one gets. A subscription is recomputed only when the commit wrote an etype its
+ * evaluation read (or the attr list changed); identical queries under the same
+ * permission context are evaluated once per commit; unchanged results are not sent.
+ */
+import type { JsonValue } from "../model/triple";
+import { errorMessage, refreshOk, type Computation } from "../protocol/server-messages";
+import { InstantError } from "../protocol/errors";
+import type { AppContext, Commit, Delivery } from "../session/app-context";
+import { type Evaluated, evaluateQuery, permissionKey } from "../session/evaluate-query";
+import { acceptsAttrlessRefresh, type SessionState } from "../session/session-state";
+import type { Subscription } from "../session/subscription-store";
+
+export function affects(sub: Subscription, commit: Commit): boolean {
+  if (commit.changes.attrsChanged) return true;
+  return sub.depEtypes.some((etype) => commit.changes.etypes.has(etype));
+}
+
+export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: readonly SessionState[]): Delivery[] {
+  const evaluations = new Map<string, Evaluated | InstantError>();
+  const deliveries: Delivery[] = [];
+  for (const session of sessions) {
+    if (!session.inited) continue;
+    const computations: Computation[] = [];
+    for (const sub of ctx.subscriptions.ofSession(session.sessionId)) {
+      if (!affects(sub, commit)) continue;
+      const key = `${permissionKey(session)}\u0000${sub.qKey}`;
+      let evaluated = evaluations.get(key);
+      if (!evaluated) {
+        evaluated = tryEvaluate(ctx, session, sub.q);
+        evaluations.set(key, evaluated);
+      }
+      if (evaluated instanceof InstantError) {
+        // The query became invalid (e.g. its order attr was deleted): route the error to
+        // its subscribers the way the client expects (original-event.q).
+        deliveries.push({ sessionId: session.sessionId, message: errorMessage(evaluated, undefined, { op: "add-query", q: sub.q }) });
+        continue;
+      }
+      if (evaluated.hash === sub.resultHash) continue;
+      ctx.subscriptions.put({ ...sub, resultHash: evaluated.hash, depEtypes: evaluated.result.deps.etypes });
+      computations.push({ q: sub.q, result: evaluated.result });
+    }
+    const sendAttrs = commit.changes.attrsChanged || !acceptsAttrlessRefresh(session);
+    if (computations.length > 0 || commit.changes.attrsChanged) {
+      deliveries.push({
+        sessionId: session.sessionId,
+        message: refreshOk(commit.txId, computations, sendAttrs ? ctx.attrs.all() : null),
+      });
+    }
+  }
+  return deliveries;
+}
+
+function tryEvaluate(ctx: AppContext, session: SessionState, q: JsonValue): Evaluated | InstantError {
+  try {
+    return evaluateQuery(ctx, session, q);
+  } catch (err) {
+    if (err instanceof InstantError) return err;
+    throw err;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Inbound frames: every client → server message is parsed here exactly once, into a
+ * typed ClientMessage or a ParseFailure carrying the InstantError to send back with the
+ * frame's client-event-id and original event. Nothing past this file sees `unknown`.
+ */
+import * as z from "zod";
+import type { JsonValue } from "../model/triple";
+import { isJsonObject } from "../util/json";
+import { InstantError, paramMalformed, paramMissing, validationError } from "./errors";
+import { MAX_FRAME_BYTES } from "./limits";
+
+const json: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(json), z.record(z.string(), json)]),
+);
+const eventId = z.string().optional();
+
+const initSchema = z.object({
+  op: z.literal("init"),
+  "client-event-id": eventId,
+  "app-id": z.string().optional(),
+  "refresh-token": z.string().nullish(),
+  versions: z.record(z.string(), z.string()).nullish(),
+  "__admin-token": z.string().nullish(),
+});
+
+const addQuerySchema = z.object({ op: z.literal("add-query"), "client-event-id": eventId, q: json.nullish() });
+const removeQuerySchema = z.object({ op: z.literal("remove-query"), "client-event-id": eventId, q: json.nullish() });
+const transactSchema = z.object({ op: z.literal("transact"), "client-event-id": eventId, "tx-steps": json.optional() });
+
+/** Room ops are validated in detail by the presence layer (protocol/room-messages.ts). */
+export const ROOM_OPS = ["join-room", "leave-room", "set-presence", "client-broadcast"] as const;
+export type RoomOp = (typeof ROOM_OPS)[number];
+
+/** Ops the real client can send that this server does not implement yet. */
+export const UNSUPPORTED_OPS = [
+  "start-sync",
+  "remove-sync",
+  "resync-table",
+  "start-stream",
+  "append-stream",
+  "subscribe-stream",
+  "unsubscribe-stream",
+] as const;
+
+export type InitMessage = {
+  op: "init";
+  eventId: string | undefined;
+  appId: string | undefined;
+  refreshToken: string | null;
+  versions: Record<string, string>;
+  adminToken: string | null;
+};
+export type AddQueryMessage = { op: "add-query"; eventId: string | undefined; q: JsonValue | null };
+export type RemoveQueryMessage = { op: "remove-query"; eventId: string | undefined; q: JsonValue | null };
+export type TransactMessage = { op: "transact"; eventId: string | undefined; txSteps: JsonValue | undefined };
+export type RoomMessage = { op: RoomOp; eventId: string | undefined; body: { [k: string]: JsonValue } };
+
+export type ClientMessage = InitMessage | AddQueryMessage | RemoveQueryMessage | TransactMessage | RoomMessage;
+
+/** A parsed frame: the message plus the raw event to echo as `original-event`. */
+export type ParsedFrame = { ok: true; message: ClientMessage; raw: { [k: string]: JsonValue } };
+export type ParseFailure = {
+  ok: false;
+  error: InstantError;
+  eventId: string | undefined;
+  raw: { [k: string]: JsonValue } | undefined;
+};
+
+export function parseClientFrame(text: string): ParsedFrame | ParseFailure {
+  if (text.length > MAX_FRAME_BYTES) {
+    const error = validationError("message", null, [
+      { message: `Message is too large (${text.length} bytes; the limit is ${MAX_FRAME_BYTES}).` },
+    ]);
+    return { ok: false, error, eventId: undefined, raw: undefined };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, error: paramMalformed(["body"], null), eventId: undefined, raw: undefined };
+  }
+  if (!isJsonObject(value)) {
+    return { ok: false, error: paramMalformed(["body"], value as JsonValue), eventId: undefined, raw: undefined };
+  }
+  const raw = value;
+  const id = typeof raw["client-event-id"] === "string" ? raw["client-event-id"] : undefined;
+  const fail = (error: InstantError): ParseFailure => ({ ok: false, error, eventId: id, raw });
+  const op = raw.op;
+  if (typeof op !== "string") return fail(paramMissing(["op"]));
+
+  switch (op) {
+    case "init": {
+      const r = initSchema.safeParse(raw);
+      if (!r.success) return fail(paramMalformed(pathOf(r.error), raw));
+      const m = r.data;
+      return ok(raw, {
+        op,
+        eventId: id,
+        appId: m["app-id"],
+        refreshToken: m["refresh-token"] ?? null,
+        versions: m.versions ?? {},
+        adminToken: m["__admin-token"] ?? null,
+      });
+    }
+    case "add-query":
+    case "remove-query": {
+      const r = (op === "add-query" ? addQuerySchema : removeQuerySchema).safeParse(raw);
+      if (!r.success) return fail(paramMalformed(pathOf(r.error), raw));
+      return ok(raw, { op, eventId: id, q: r.data.q ?? null });
+    }
+    case "transact": {
+      const r = transactSchema.safeParse(raw);
+      if (!r.success) return fail(paramMalformed(pathOf(r.error), raw));
+      return ok(raw, { op, eventId: id, txSteps: r.data["tx-steps"] });
+    }
+    default:
+      if ((ROOM_OPS as readonly string[]).includes(op)) {
+        return ok(raw, { op: op as RoomOp, eventId: id, body: raw });
+      }
+      if ((UNSUPPORTED_OPS as readonly string[]).includes(op)) {
+        return fail(
+          validationError(op, raw, [{ message: `\`${op}\` is not supported by this server yet.` }]),
+        );
+      }
+      return fail(new InstantError("param-malformed", "Invalid op", { op }));
+  }
+}
+
+function ok(raw: { [k: string]: JsonValue }, message: ClientMessage): ParsedFrame {
+  return { ok: true, message, raw };
+}
+
+function pathOf(error: z.ZodError): (string | number)[] {
+  const first = error.issues[0];
+  return first ? first.path.map((p) => (typeof p === "symbol" ? String(p) : p)) : [];
+}

@@ -1,0 +1,23 @@
+/**
+ * Evaluates a subscribed query for a session and fingerprints the result, so that
+ * add-query and the post-commit fan-out agree on what "the result changed" means.
+ */
+import type { JsonValue } from "../model/triple";
+import { type QueryResult, runQuery } from "../query";
+import { hashString } from "../util/json";
+import type { AppContext } from "./app-context";
+import type { SessionState } from "./session-state";
+
+export type Evaluated = { readonly result: QueryResult; readonly hash: string };
+
+export function evaluateQuery(ctx: AppContext, session: SessionState, q: JsonValue): Evaluated {
+  const result = runQuery({ sql: ctx.sql, attrs: ctx.attrs, isAdmin: session.isAdmin }, q);
+  const fingerprint = JSON.stringify([result.triples, result.pageInfo, result.aggregate]);
+  return { result, hash: hashString(fingerprint) };
+}
+
+/**
+ * Sessions that see the same data for the same query share one evaluation per commit.
+ * Until permissions exist only admin-ness changes what a query may return (aggregates).
+ */
+export const permissionKey = (session: SessionState): string => (session.isAdmin ? "admin" : "user");

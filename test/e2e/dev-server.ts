@@ -1,0 +1,65 @@
+/**
+ * Starts and stops `wrangler dev` (embedded workerd + SQLite) on a free loopback port,
+ * with its state under a given directory, so tests can also restart it on the same data.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { waitFor } from "../helpers/wait-for";
+
+export type DevServer = { readonly url: string; readonly port: number; stop(): Promise<void> };
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const STARTUP_TIMEOUT_MS = 90_000;
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export async function startDevServer(persistDir: string, fixedPort?: number): Promise<DevServer> {
+  const port = fixedPort ?? (await freePort());
+  const inspectorPort = await freePort();
+  const child: ChildProcess = spawn(
+    resolve(ROOT, "node_modules/.bin/wrangler"),
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistDir, "--log-level", "warn"],
+    {
+      cwd: ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  child.stdout?.on("data", (d) => (output += String(d)));
+  child.stderr?.on("data", (d) => (output += String(d)));
+  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+        const res = await fetch(`${url}/health`).catch(() => null);
+        return res?.ok === true;
+      },
+      { timeoutMs: STARTUP_TIMEOUT_MS, what: `wrangler dev on ${url}` },
+    );
+  } catch (err) {
+    child.kill("SIGTERM");
+    throw new Error(`${(err as Error).message}\n--- wrangler output ---\n${output}`);
+  }
+  return {
+    url,
+    port,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}

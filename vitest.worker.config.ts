@@ -1,0 +1,12 @@
+// Workers-pool tests: the real Worker and Durable Object inside workerd (routing,
+// DO SQLite, hibernation via evictDurableObject).
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+  test: {
+    include: ["test/worker/**/*.test.ts"],
+    retry: 0,
+  },
+});

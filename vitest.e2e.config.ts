@@ -8,6 +8,9 @@ export default defineConfig({
     environment: "node",
     globalSetup: ["test/e2e/global-setup.ts"],
     retry: 0,
+    // Machine-readable results, summed by scripts/test-summary.mjs for CI.
+    reporters: ["default", "json"],
+    outputFile: { json: ".test-results/e2e.json" },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // One wrangler dev server is shared; files run one after another to keep the

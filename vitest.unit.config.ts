@@ -6,5 +6,8 @@ export default defineConfig({
     include: ["test/unit/**/*.test.ts"],
     environment: "node",
     retry: 0,
+    // Machine-readable results, summed by scripts/test-summary.mjs for CI.
+    reporters: ["default", "json"],
+    outputFile: { json: ".test-results/unit.json" },
   },
 });

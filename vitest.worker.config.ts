@@ -8,5 +8,8 @@ export default defineConfig({
   test: {
     include: ["test/worker/**/*.test.ts"],
     retry: 0,
+    // Machine-readable results, summed by scripts/test-summary.mjs for CI.
+    reporters: ["default", "json"],
+    outputFile: { json: ".test-results/worker.json" },
   },
 });

@@ -1,16 +1,16 @@
 /**
  * AppDO: the Durable Object for one app, its single writer. A thin shell: it runs the
- * migrations, accepts hibernatable WebSockets, and hands every frame, close and RPC to
- * the pure core, then does the I/O the core's Outcome asks for.
+ * migrations, accepts hibernatable WebSockets and SSE streams, and hands every frame,
+ * close and RPC to the pure core, then does the I/O the core's Outcome asks for.
  */
 import { DurableObject } from "cloudflare:workers";
+import { requireAdmin } from "./apps/admin-auth";
 import { type AppRecord, readApp } from "./apps/app-record";
 import { type CreateAppInput, appResponse, createApp } from "./apps/create-app";
 import type { Env } from "./env";
 import { refreshesAfterCommit } from "./invalidate/fanout";
 import type { JsonValue } from "./model/triple";
 import { PresenceStore, roomPresenceForAdmin } from "./presence";
-import { requireAdmin } from "./apps/admin-auth";
 import { InstantError, UNEXPECTED_ERROR_MESSAGE } from "./protocol/errors";
 import type { ServerMessage } from "./protocol/server-messages";
 import type { AppContext, Delivery, Outcome } from "./session/app-context";
@@ -22,11 +22,14 @@ import { AttrRegistry } from "./store/attr-registry";
 import { doSql } from "./store/do-sql";
 import { migrate } from "./store/migrations";
 import type { Sql } from "./store/sql";
+import type { SessionSink } from "./transport/session-sink";
+import { openSseStream } from "./transport/sse-stream";
+import { parseSsePush, type SsePush, sseInitFrame, sseTokenHash } from "./transport/sse-push";
 
 /** What RPC calls from the Worker return: an HTTP status and a serialized JSON body. */
 export type RpcReply = { status: number; body: string };
 
-type LiveSession = { ws: WebSocket; state: SessionState };
+type LiveSession = { state: SessionState; sink: SessionSink; sseTokenHash?: string };
 
 export class AppDO extends DurableObject<Env> {
   private readonly sql: Sql;
@@ -47,7 +50,7 @@ export class AppDO extends DurableObject<Env> {
   private boot(): void {
     for (const ws of this.ctx.getWebSockets()) {
       const state = restoreSessionState(ws.deserializeAttachment());
-      if (state) this.sessions.set(state.sessionId, { ws, state });
+      if (state) this.sessions.set(state.sessionId, { state, sink: socketSink(ws) });
       else ws.close(1011, "session state lost");
     }
     this.core = {
@@ -60,13 +63,16 @@ export class AppDO extends DurableObject<Env> {
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
     };
-    // Sockets that closed while no instance was running (a restart) left rows behind.
+    // Sessions that ended while no instance was running (a restart) left rows behind.
     const live = new Set(this.sessions.keys());
     this.core.subscriptions.retainSessions(live);
     this.deliver(sweepRooms(this.core, live));
   }
 
   override async fetch(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (path === "/runtime/sse" && request.method === "GET") return this.openSse();
+    if (path === "/runtime/sse" && request.method === "POST") return this.pushSse(request);
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
@@ -74,7 +80,7 @@ export class AppDO extends DurableObject<Env> {
     const state = newSessionState(crypto.randomUUID());
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(state);
-    this.sessions.set(state.sessionId, { ws: pair[1], state });
+    this.sessions.set(state.sessionId, { state, sink: socketSink(pair[1]) });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -86,16 +92,39 @@ export class AppDO extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    this.endSession(ws);
+    const state = restoreSessionState(ws.deserializeAttachment());
+    if (state) this.endSession(state.sessionId);
     try {
       ws.close(code, reason);
     } catch {
-      // Already closed: nothing to answer.
+      // Already closed, or a code that may not be echoed: nothing to answer.
     }
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.endSession(ws);
+    const state = restoreSessionState(ws.deserializeAttachment());
+    if (state) this.endSession(state.sessionId);
+  }
+
+  /** GET /runtime/sse: a new session whose frames flow down an event stream. */
+  private openSse(): Response {
+    const state = newSessionState(crypto.randomUUID());
+    const token = crypto.randomUUID();
+    const stream = openSseStream(sseInitFrame(state.sessionId, token), () => this.endSession(state.sessionId));
+    this.sessions.set(state.sessionId, { state, sink: stream.sink, sseTokenHash: sseTokenHash(token) });
+    return stream.response;
+  }
+
+  /** POST /runtime/sse: the client's messages for an SSE session, handled in order. */
+  private async pushSse(request: Request): Promise<Response> {
+    const push: SsePush | InstantError = await parsePush(request);
+    if (push instanceof InstantError) return Response.json(push.toBody(), { status: push.status });
+    const session = this.sessions.get(push.sessionId);
+    if (!session || session.sseTokenHash !== sseTokenHash(push.sseToken)) {
+      return Response.json({ type: "record-not-found", message: "Record not found: sse-session" }, { status: 400 });
+    }
+    for (const message of push.messages) this.apply(session, handleFrame(this.core, session.state, JSON.stringify(message)));
+    return Response.json({});
   }
 
   /** RPC from the Worker: create this app (dashboard / operator routes). */
@@ -129,24 +158,22 @@ export class AppDO extends DurableObject<Env> {
     const state = restoreSessionState(ws.deserializeAttachment());
     if (!state) return undefined;
     let live = this.sessions.get(state.sessionId);
-    if (!live) this.sessions.set(state.sessionId, (live = { ws, state }));
+    if (!live) this.sessions.set(state.sessionId, (live = { state, sink: socketSink(ws) }));
     return live;
   }
 
-  private endSession(ws: WebSocket): void {
-    const session = this.sessionOf(ws);
-    if (!session) return;
-    this.sessions.delete(session.state.sessionId);
-    this.core.subscriptions.removeSession(session.state.sessionId);
-    this.deliver(disconnectSession(this.core, session.state.sessionId));
+  private endSession(sessionId: string): void {
+    if (!this.sessions.delete(sessionId)) return;
+    this.core.subscriptions.removeSession(sessionId);
+    this.deliver(disconnectSession(this.core, sessionId));
   }
 
   private apply(session: LiveSession, out: Outcome): void {
     if (out.session !== session.state) {
       session.state = out.session;
-      session.ws.serializeAttachment(out.session);
+      session.sink.save(out.session);
     }
-    for (const reply of out.replies) send(session.ws, reply);
+    for (const reply of out.replies) session.sink.send(reply);
     this.deliver(out.deliveries);
     if (out.commit) {
       const states = [...this.sessions.values()].map((s) => s.state);
@@ -155,17 +182,23 @@ export class AppDO extends DurableObject<Env> {
   }
 
   private deliver(deliveries: readonly Delivery[]): void {
-    for (const d of deliveries) {
-      const target = this.sessions.get(d.sessionId);
-      if (target) send(target.ws, d.message);
-    }
+    for (const d of deliveries) this.sessions.get(d.sessionId)?.sink.send(d.message);
   }
 }
 
-function send(ws: WebSocket, message: ServerMessage): void {
-  try {
-    ws.send(JSON.stringify(message));
-  } catch {
-    // The socket is closing; its close handler cleans up.
-  }
+function socketSink(ws: WebSocket): SessionSink {
+  return {
+    send(message: ServerMessage) {
+      try {
+        ws.send(JSON.stringify(message));
+      } catch {
+        // The socket is closing; its close handler cleans up.
+      }
+    },
+    save: (state) => ws.serializeAttachment(state),
+  };
+}
+
+async function parsePush(request: Request): Promise<SsePush | InstantError> {
+  return parseSsePush(await request.json().catch(() => null));
 }

@@ -3,7 +3,7 @@
  * Durable Object (which accepts them with the hibernation API); HTTP APIs are parsed
  * here and forwarded to the same object. No data logic lives here.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import * as z from "zod";
 import { AppDO, type RpcReply } from "./app-do";
@@ -36,6 +36,22 @@ app.get("/runtime/session", (c) => {
   if (!isUuid(appId)) throw paramMalformed(["app_id"], appId);
   return appStub(c.env, appId).fetch(c.req.raw);
 });
+
+/**
+ * The SSE transport (@instantdb/react's fallback): the event stream and the message
+ * POSTs go to the app's object, which holds the session. The response is re-wrapped so
+ * the CORS middleware can add its headers to it.
+ */
+const sseRoute = async (c: Context<{ Bindings: Env }>) => {
+  const appId = c.req.query("app_id");
+  if (!appId) throw paramMissing(["app_id"]);
+  if (!isUuid(appId)) throw paramMalformed(["app_id"], appId);
+  const res = await appStub(c.env, appId).fetch(c.req.raw);
+  return new Response(res.body, res);
+};
+app.use("/runtime/sse", httpCors);
+app.get("/runtime/sse", sseRoute);
+app.post("/runtime/sse", sseRoute);
 
 const createAppBody = z.object({
   title: z.string().trim().min(1),

@@ -69,11 +69,20 @@ let clientCounter = 0;
 // biome-ignore lint: the schema type parameter is the SDK's own.
 export type Db = InstantCoreDatabase<any, false>;
 
-export function connectClient(gatewayUrl: string, appId: string, opts: { schema?: unknown; adminToken?: string } = {}): Db {
+export type ClientOptions = {
+  schema?: unknown;
+  adminToken?: string;
+  /** An EventSource implementation, as @instantdb/react passes one (enables SSE fallback). */
+  eventSource?: unknown;
+  /** Overrides the WebSocket URL (e.g. a dead port, to force the SSE fallback). */
+  websocketURI?: string;
+};
+
+export function connectClient(gatewayUrl: string, appId: string, opts: ClientOptions = {}): Db {
   const config = {
     appId,
     apiURI: gatewayUrl,
-    websocketURI: `${gatewayUrl.replace(/^http/, "ws")}/runtime/session`,
+    websocketURI: opts.websocketURI ?? `${gatewayUrl.replace(/^http/, "ws")}/runtime/session`,
     schema: opts.schema,
     // Distinct clients in one process: init() otherwise returns a cached instance.
     __extraDedupeKey: `client-${++clientCounter}`,
@@ -81,7 +90,7 @@ export function connectClient(gatewayUrl: string, appId: string, opts: { schema?
     devtool: false,
   };
   // biome-ignore lint: init's config type does not list the hidden keys.
-  return init(config as any, MemoryStore as any, alwaysOnline as any) as Db;
+  return init(config as any, MemoryStore as any, alwaysOnline as any, undefined, opts.eventSource as any) as Db;
 }
 
 export type CreatedApp = { id: string; adminToken: string };

@@ -17,6 +17,7 @@ import type { AppContext, Delivery, Outcome } from "./session/app-context";
 import { handleFrame } from "./session/handle-frame";
 import { disconnectSession, sweepRooms } from "./session/handle-rooms";
 import { newSessionState, restoreSessionState, type SessionState } from "./session/session-state";
+import { QueryCache } from "./session/query-cache";
 import { SubscriptionStore } from "./session/subscription-store";
 import { AttrRegistry } from "./store/attr-registry";
 import { doSql } from "./store/do-sql";
@@ -58,6 +59,7 @@ export class AppDO extends DurableObject<Env> {
       attrs: new AttrRegistry(this.sql),
       subscriptions: new SubscriptionStore(this.sql),
       presence: new PresenceStore(this.sql),
+      queryCache: new QueryCache(),
       app: () => (this.appRow === undefined ? (this.appRow = readApp(this.sql)) : this.appRow),
       session: (id) => this.sessions.get(id)?.state,
       now: () => Date.now(),

@@ -4,7 +4,6 @@
  * evaluation read (or the attr list changed); identical queries under the same
  * permission context are evaluated once per commit; unchanged results are not sent.
  */
-import type { JsonValue } from "../model/triple";
 import { errorMessage, refreshOk, type Computation } from "../protocol/server-messages";
 import { InstantError } from "../protocol/errors";
 import type { AppContext, Commit, Delivery } from "../session/app-context";
@@ -18,7 +17,9 @@ export function affects(sub: Subscription, commit: Commit): boolean {
 }
 
 export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: readonly SessionState[]): Delivery[] {
-  const evaluations = new Map<string, Evaluated | InstantError>();
+  // Every result cached before this commit may be stale; evaluations below refill it.
+  ctx.queryCache.clear();
+  const failures = new Map<string, InstantError>();
   const deliveries: Delivery[] = [];
   for (const session of sessions) {
     if (!session.inited) continue;
@@ -26,10 +27,10 @@ export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: 
     for (const sub of ctx.subscriptions.ofSession(session.sessionId)) {
       if (!affects(sub, commit)) continue;
       const key = `${permissionKey(session)}\u0000${sub.qKey}`;
-      let evaluated = evaluations.get(key);
+      let evaluated: Evaluated | InstantError | undefined = failures.get(key);
       if (!evaluated) {
-        evaluated = tryEvaluate(ctx, session, sub.q);
-        evaluations.set(key, evaluated);
+        evaluated = tryEvaluate(ctx, session, sub);
+        if (evaluated instanceof InstantError) failures.set(key, evaluated);
       }
       if (evaluated instanceof InstantError) {
         // The query became invalid (e.g. its order attr was deleted): route the error to
@@ -52,9 +53,9 @@ export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: 
   return deliveries;
 }
 
-function tryEvaluate(ctx: AppContext, session: SessionState, q: JsonValue): Evaluated | InstantError {
+function tryEvaluate(ctx: AppContext, session: SessionState, sub: Subscription): Evaluated | InstantError {
   try {
-    return evaluateQuery(ctx, session, q);
+    return evaluateQuery(ctx, session, sub.q, sub.qKey);
   } catch (err) {
     if (err instanceof InstantError) return err;
     throw err;

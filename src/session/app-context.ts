@@ -9,6 +9,7 @@ import type { ServerMessage } from "../protocol/server-messages";
 import type { AttrRegistry } from "../store/attr-registry";
 import type { Sql } from "../store/sql";
 import type { SessionState } from "./session-state";
+import type { QueryCache } from "./query-cache";
 import type { SubscriptionStore } from "./subscription-store";
 
 export type AppContext = {
@@ -16,6 +17,8 @@ export type AppContext = {
   readonly attrs: AttrRegistry;
   readonly subscriptions: SubscriptionStore;
   readonly presence: PresenceStore;
+  /** Query results valid until the next commit, shared across sessions. */
+  readonly queryCache: QueryCache;
   /** The app row, or null when this app id was never created. */
   readonly app: () => AppRecord | null;
   /** Live sessions by id (for presence recipients' client versions). */

@@ -23,7 +23,7 @@ export function handleAddQuery(ctx: AppContext, session: SessionState, m: AddQue
       { message: `A session may subscribe to at most ${MAX_QUERIES_PER_SESSION} queries at once.` },
     ]);
   }
-  const { result, hash } = evaluateQuery(ctx, session, m.q);
+  const { result, hash } = evaluateQuery(ctx, session, m.q, qKey);
   ctx.subscriptions.put({ sessionId: session.sessionId, qKey, q: m.q, resultHash: hash, depEtypes: result.deps.etypes });
   return outcome(session, [addQueryOk(m.eventId, m.q, result, lastTxId(ctx.sql))]);
 }

@@ -8,6 +8,7 @@ import { PresenceStore } from "../../src/presence";
 import type { AppContext } from "../../src/session/app-context";
 import { handleFrame } from "../../src/session/handle-frame";
 import { newSessionState, type SessionState } from "../../src/session/session-state";
+import { QueryCache } from "../../src/session/query-cache";
 import { SubscriptionStore } from "../../src/session/subscription-store";
 import { refreshesAfterCommit } from "../../src/invalidate/fanout";
 import type { ServerMessage } from "../../src/protocol/server-messages";
@@ -30,6 +31,7 @@ export function testApp(schema: unknown = null) {
     attrs,
     subscriptions: new SubscriptionStore(sql),
     presence: new PresenceStore(sql),
+    queryCache: new QueryCache(),
     app: () => readApp(sql),
     session: (id) => sessions.get(id),
     now: () => ++clock,

@@ -12,7 +12,7 @@ import { Params } from "./params";
 import { MissingAttr, queryError } from "./query-errors";
 import { needsLink, resolveWhere } from "./resolve-where";
 import type { TripleSink } from "./triple-sink";
-import type { FormAst, PageInfo, QueryEnv } from "./types";
+import type { FormAst, FormOptions, PageInfo, QueryEnv } from "./types";
 import { type DeferredIds, collectWhereTriples } from "./where-triples";
 import { whereCompiler } from "./where-sql";
 
@@ -100,16 +100,20 @@ function selectIds(st: EvalState, sel: Selection, among: readonly string[] | nul
 /** Entity triples, where triples and children of the selected entities. */
 function emit(st: EvalState, form: FormAst, sel: Selection, ids: string[]): void {
   if (ids.length === 0) return;
-  st.sink.addAll(st.sink.byEntities(ids, entityAttrIds(st, sel.etype, form.options.fields)));
+  st.sink.addAll(st.sink.byEntities(ids, entityAttrIds(st, sel.etype, form.options)));
   if (sel.cond) collectWhereTriples(st.sink, sel.cond, ids, st.deferred);
   for (const child of form.children) evalChild(st, sel.etype, ids, child);
 }
 
-/** Cardinality-one attrs of the etype (PROTOCOL §7.2 rule 1), restricted by `fields` plus `id`. */
-function entityAttrIds(st: EvalState, etype: string, fields: readonly string[] | null): string[] {
+/**
+ * Cardinality-one attrs of the etype (PROTOCOL §7.2 rule 1), restricted by `fields` plus
+ * `id` and the `order` field: the client sorts by the order attr's stored value (at every
+ * level), so without it a page would come out in the wrong order.
+ */
+function entityAttrIds(st: EvalState, etype: string, o: FormOptions): string[] {
   const own = st.env.attrs.ofEtype(etype).filter((a) => a.cardinality === "one");
-  if (!fields) return own.map((a) => a.id);
-  const wanted = new Set([...fields, "id"]);
+  if (!o.fields) return own.map((a) => a.id);
+  const wanted = new Set([...o.fields, "id", ...(o.order ? [o.order.field] : [])]);
   return own.filter((a) => wanted.has(a.forward.label)).map((a) => a.id);
 }
 

@@ -7,8 +7,8 @@ import type { Attr } from "../model/attr";
 import type { JsonValue } from "../model/triple";
 import type { AttrRegistry } from "../store/attr-registry";
 import type { Sql, SqlValue } from "../store/sql";
+import { sortKey } from "../store/sort-key";
 import { decodeValue, encodeValue } from "../store/value-codec";
-import { dateKeySql, parseDateValue } from "./date-key";
 import { validationError } from "../protocol/errors";
 import { Params } from "./params";
 import { type Path, queryError } from "./query-errors";
@@ -105,14 +105,20 @@ export function runPage(req: PageRequest): { ids: string[]; pageInfo: PageInfo }
 
 const flip = (d: Direction): Direction => (d === "asc" ? "desc" : "asc");
 
-/** The sort value of the row `i` (joined with its order triple `o`); NULL sorts first. */
+/**
+ * The sort value of the row `i` (joined with its order triple `o`); NULL (null or
+ * missing) sorts first. `k` is the stored sort key (store/sort-key.ts): the client's
+ * collator order for strings, timestamps for dates.
+ */
 function sortValue(key: OrderKey): string {
-  if (key.byCreatedAt) return "i.t";
-  return key.date ? dateKeySql("o.vt", "o.v") : `(CASE WHEN o.vt IS NULL OR o.vt = 0 THEN NULL ELSE o.v END)`;
+  return key.byCreatedAt ? "i.t" : "o.k";
 }
 
 function fromClause(p: Params, req: PageRequest): string {
-  const join = req.key.byCreatedAt ? "" : ` LEFT JOIN triples o ON o.e = i.e AND o.a = ${p.add(req.key.attr.id)}`;
+  // The order value is one (entity, attr) lookup per row. Pinned to triples_eav: without
+  // table statistics SQLite may otherwise scan the whole (a, k) index for every row,
+  // which made cursor existence checks quadratic (seconds at 10^5 triples).
+  const join = req.key.byCreatedAt ? "" : ` LEFT JOIN triples o INDEXED BY triples_eav ON o.e = i.e AND o.a = ${p.add(req.key.attr.id)}`;
   return `FROM triples i${join} WHERE i.a = ${p.add(req.idAttr.id)}`;
 }
 
@@ -147,23 +153,26 @@ function cursorValue(key: OrderKey, c: CursorInput): SqlValue {
   }
   const v = c[2];
   if (v === null || v === undefined) return null;
-  if (key.date) return typeof v === "number" || typeof v === "string" ? parseDateValue(v) : null;
-  return encodeValue(v).v;
+  const enc = encodeValue(v);
+  return sortKey(enc.vt, enc.v, key.attr);
 }
 
-/** `(sort value, entity)` strictly after ("gt") or before ("lt") the cursor, ascending. */
+/**
+ * `(sort value, entity)` after ("gt") or before ("lt") the cursor, ascending; inclusive
+ * makes only the entity tie-break `>=`/`<=` (as Instant does). It must not match "is the
+ * cursor entity": that entity's value may have changed since the cursor was taken
+ * (infinite queries keep old cursors), and then it no longer belongs at the cursor.
+ */
 function cursorCmp(p: Params, key: OrderKey, c: CursorInput, cmp: "gt" | "lt", inclusive: boolean): string {
   const sv = sortValue(key);
   const cv = cursorValue(key, c);
   const ce = p.add(typeof c[0] === "string" ? c[0] : JSON.stringify(c[0]));
   const op = cmp === "gt" ? ">" : "<";
-  let s: string;
+  const eop = inclusive ? `${op}=` : op;
   if (cv === null) {
-    s = cmp === "gt" ? `(${sv} IS NOT NULL OR (${sv} IS NULL AND i.e > ${ce}))` : `(${sv} IS NULL AND i.e < ${ce})`;
-  } else {
-    const v = p.add(cv);
-    const core = `${sv} ${op} ${v} OR (${sv} = ${v} AND i.e ${op} ${ce})`;
-    s = cmp === "gt" ? `(${core})` : `(${sv} IS NULL OR ${core})`;
+    return cmp === "gt" ? `(${sv} IS NOT NULL OR (${sv} IS NULL AND i.e ${eop} ${ce}))` : `(${sv} IS NULL AND i.e ${eop} ${ce})`;
   }
-  return inclusive ? `(${s} OR i.e = ${ce})` : s;
+  const v = p.add(cv);
+  const core = `${sv} ${op} ${v} OR (${sv} = ${v} AND i.e ${eop} ${ce})`;
+  return cmp === "gt" ? `(${core})` : `(${sv} IS NULL OR ${core})`;
 }

@@ -7,7 +7,6 @@
 import type { Sql } from "../store/sql";
 import { VT } from "../store/value-codec";
 import type { Cond, Leaf, ValueMatch } from "./cond";
-import { dateKeySql } from "./date-key";
 import { matchLikeInJs, planLike } from "./like";
 import type { Params } from "./params";
 
@@ -97,8 +96,10 @@ export function whereCompiler(sql: Sql, idAttrOf: (etype: string) => string, roo
       case "ne":
         return `NOT (${t}.vt = ${m.value.vt} AND ${t}.v IS ${p.add(m.value.v)})`;
       case "cmp":
+        // Dates compare on the stored sort key (epoch ms, indexed by (a, k)); other
+        // values on v, which orders strings by code point like the client's `>`.
         return m.date
-          ? `${dateKeySql(`${t}.vt`, `${t}.v`)} ${CMP_SQL[m.op]} ${p.add(m.value)}`
+          ? `${t}.k ${CMP_SQL[m.op]} ${p.add(m.value)}`
           : `${t}.vt = ${m.vt} AND ${t}.v ${CMP_SQL[m.op]} ${p.add(m.value)}`;
       case "like": {
         const plan = planLike(m.pattern, m.caseInsensitive);

@@ -3,9 +3,16 @@
  * inside one transaction, and its version is recorded in `schema_migrations`. Never edit
  * a released migration: append a new one.
  */
+import { backfillSortKeys } from "./sort-key-backfill";
 import type { Sql } from "./sql";
 
-export type Migration = { readonly version: number; readonly name: string; readonly statements: readonly string[] };
+/** `after` runs JS work (e.g. a backfill SQL cannot express) inside the same transaction. */
+export type Migration = {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+  readonly after?: (sql: Sql) => void;
+};
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -67,6 +74,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX presence_by_session ON presence (session_id)`,
     ],
   },
+  {
+    version: 3,
+    name: "sort keys: triples.k (collation key / date ms / number) indexed by (attr, k)",
+    statements: [
+      // See sort-key.ts: order, cursors and date comparisons read k instead of a per-row expression.
+      `ALTER TABLE triples ADD COLUMN k`,
+      `UPDATE triples SET k = v WHERE vt IN (1, 2)`,
+      `CREATE INDEX triples_ak ON triples (a, k, e)`,
+    ],
+    // String keys need the collation table (JS); existing string triples are keyed once.
+    after: backfillSortKeys,
+  },
 ];
 
 /** Brings the database up to the newest migration. Returns the versions it applied. */
@@ -78,6 +97,7 @@ export function migrate(sql: Sql): number[] {
     if (done.has(m.version)) continue;
     sql.transaction(() => {
       for (const statement of m.statements) sql.run(statement);
+      m.after?.(sql);
       sql.run(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name);
     });
     applied.push(m.version);

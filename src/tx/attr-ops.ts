@@ -6,6 +6,7 @@
 import { type Attr, type Identity, sameAttr } from "../model/attr";
 import { attrToWire } from "../protocol/attr-wire";
 import { sqlRaise } from "../protocol/errors";
+import { rekeyAttr } from "../store/sort-key-backfill";
 import { decodeValue, encodeValue } from "../store/value-codec";
 import type { TxContext } from "./context";
 import { checkAttrNames } from "./reserved-names";
@@ -43,6 +44,8 @@ export function updateAttr(ctx: TxContext, patch: AttrPatch): void {
   checkNamesFree(ctx, next);
   if (next.unique && !existing.unique) checkNoDuplicates(ctx, next);
   if (next.required && !existing.required) checkAllHaveValue(ctx, next);
+  // String sort keys depend on the index flag and the type (store/sort-key.ts).
+  if (next.indexed !== existing.indexed || next.checkedDataType !== existing.checkedDataType) rekeyAttr(ctx.sql, next);
   ctx.attrs.put(next);
   ctx.attrsDidChange();
 }

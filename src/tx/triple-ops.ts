@@ -55,7 +55,7 @@ function writeValue(ctx: TxContext, attr: Attr, e: string, value: JsonValue): vo
   const enc = encodeValue(value);
   if (attr.cardinality === "many") {
     if (hasTriple(ctx.sql, e, attr.id, enc)) return ctx.touch(attr, e);
-    insertTriple(ctx.sql, e, attr.id, enc, ctx.t);
+    insertTriple(ctx.sql, e, attr.id, enc, ctx.t, attr);
     ctx.wrote(attr, e);
     return;
   }
@@ -63,6 +63,6 @@ function writeValue(ctx: TxContext, attr: Attr, e: string, value: JsonValue): vo
   const first = existing[0];
   if (existing.length === 1 && first && first.vt === enc.vt && first.v === enc.v) return ctx.touch(attr, e);
   if (existing.length > 0) deleteEa(ctx.sql, e, attr.id);
-  insertTriple(ctx.sql, e, attr.id, enc, first ? first.t : ctx.t);
+  insertTriple(ctx.sql, e, attr.id, enc, first ? first.t : ctx.t, attr);
   ctx.wrote(attr, e);
 }

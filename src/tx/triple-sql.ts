@@ -3,6 +3,7 @@
  * (entity, attr) on triples_eav and by (attr, value) on triples_av. Value equality
  * always matches both the type tag and the native value (value-codec.ts).
  */
+import { type SortKeyAttr, sortKey } from "../store/sort-key";
 import type { Sql, SqlValue } from "../store/sql";
 import { VT, type EncodedValue } from "../store/value-codec";
 
@@ -37,8 +38,10 @@ export function otherHolder(sql: Sql, a: string, enc: EncodedValue, e: string): 
   return sql.all<{ e: string }>(`SELECT e FROM triples WHERE a = ? AND ${cond} AND e != ? LIMIT 1`, a, ...params, e)[0]?.e;
 }
 
-export function insertTriple(sql: Sql, e: string, a: string, enc: EncodedValue, t: number): void {
-  sql.run(`INSERT INTO triples (e, a, vt, v, t) VALUES (?, ?, ?, ?, ?)`, e, a, enc.vt, enc.v, t);
+/** Writes a triple with its sort key (`k`, see store/sort-key.ts), which depends on the attr's data type. */
+export function insertTriple(sql: Sql, e: string, a: string, enc: EncodedValue, t: number, attr: SortKeyAttr): void {
+  const k = sortKey(enc.vt, enc.v, attr);
+  sql.run(`INSERT INTO triples (e, a, vt, v, t, k) VALUES (?, ?, ?, ?, ?, ?)`, e, a, enc.vt, enc.v, t, k);
 }
 
 export function deleteEa(sql: Sql, e: string, a: string): void {

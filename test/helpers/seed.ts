@@ -10,6 +10,7 @@ import { AttrRegistry } from "../../src/store/attr-registry";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
 import type { Sql } from "../../src/store/sql";
+import { sortKey } from "../../src/store/sort-key";
 import { encodeValue } from "../../src/store/value-codec";
 import type { QueryEnv } from "../../src/query";
 
@@ -68,7 +69,8 @@ export function putAttrs(db: Db, attrs: Attr[]): void {
 export function addTriples(db: Db, triples: readonly (readonly [string, string, JsonValue, number])[]): void {
   for (const [e, a, v, t] of triples) {
     const enc = encodeValue(v);
-    db.sql.run(`INSERT OR IGNORE INTO triples (e, a, vt, v, t) VALUES (?, ?, ?, ?, ?)`, e, a, enc.vt, enc.v, t);
+    const k = sortKey(enc.vt, enc.v, db.attrs.get(a) ?? { indexed: false, checkedDataType: null });
+    db.sql.run(`INSERT OR IGNORE INTO triples (e, a, vt, v, t, k) VALUES (?, ?, ?, ?, ?, ?)`, e, a, enc.vt, enc.v, t, k);
   }
 }
 

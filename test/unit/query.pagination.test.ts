@@ -79,3 +79,40 @@ describe("query pagination", () => {
     });
   });
 });
+
+// Inclusive cursors compare as `(value, id) >= cursor`, by the cursor's value, not "is
+// the cursor's entity". The infinite query's frozen chunks keep old cursors while the
+// cursor entities' values change; matching the entity alone kept a moved entity in a
+// chunk whose range it had left, and the client showed it twice (e2e infinite-query).
+describe("inclusive cursors whose entity's value has since changed", () => {
+  const moved = openDb();
+  putAttrs(moved, [blob("m", "id"), blob("m", "rank", { indexed: true, type: "number" })]);
+  const m = (i: number) => uid(`m${i}`);
+  // m0 was 10 and is now 1 (before the range); m4 was 50 and is now 135 (after it).
+  [1, 20, 30, 40, 135, 60].forEach((rank, i) => entity(moved, "m", m(i), { rank }, 2000 + i));
+  const rank = moved.attrs.forward("m", "rank")!.id;
+  const stale = (i: number, v: number): Cursor => [m(i), rank, v, 2000 + i];
+  const chunk = (opts: JsonValue) => {
+    const r = runQuery(moved.env, { m: { $: opts } });
+    const idAttr = moved.attrs.forward("m", "id")!.id;
+    return { info: r.pageInfo.m!, ids: r.triples.filter((t) => t[1] === idAttr).map((t) => t[0]).sort() };
+  };
+
+  it("ascending: neither moved cursor entity is inside [after, before]", () => {
+    const { info, ids } = chunk({ order: { rank: "asc" }, after: stale(0, 10), afterInclusive: true, before: stale(4, 50), beforeInclusive: true });
+    expect(ids).toEqual([m(1), m(2), m(3)].sort());
+    expect([info.startCursor?.[0], info.endCursor?.[0]]).toEqual([m(1), m(3)]);
+  });
+
+  it("descending: the same range walked the other way", () => {
+    const { info, ids } = chunk({ order: { rank: "desc" }, after: stale(4, 50), afterInclusive: true, before: stale(0, 10), beforeInclusive: true });
+    expect(ids).toEqual([m(1), m(2), m(3)].sort());
+    expect([info.startCursor?.[0], info.endCursor?.[0]]).toEqual([m(3), m(1)]);
+  });
+
+  it("a limited page after a moved inclusive cursor is still a full page", () => {
+    const { info, ids } = chunk({ order: { rank: "asc" }, after: stale(0, 10), afterInclusive: true, limit: 2 });
+    expect(ids).toEqual([m(1), m(2)].sort());
+    expect(info).toMatchObject({ hasNextPage: true });
+  });
+});

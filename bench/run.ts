@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: the project's speed measurement. Prints tables of medians and of
+ * ratios against baselines measured in the same run (absolute times on these shared,
+ * noisy machines only compare within one run). Nothing here is a test: no timing is
+ * asserted anywhere.
+ *
+ * Environment: BENCH_TRIPLES (default 100000; 1000000 for the large run),
+ * BENCH_SESSIONS (default 50) for the fan-out.
+ */
+import { openNodeSql } from "../src/store/node-sql";
+import { replicate, loadInto } from "./dataset";
+import { benchFanout, printFanout, subscribeSessions } from "./fanout-bench";
+import { count, machineInfo, ms, settle } from "./measure";
+import { benchQueries, printQueries } from "./query-bench";
+import { benchTransactions, printTransactions } from "./tx-bench";
+import { benchWake, printWake } from "./wake-bench";
+
+const target = Number(process.env.BENCH_TRIPLES ?? 100_000);
+const sessionCount = Number(process.env.BENCH_SESSIONS ?? 50);
+
+function step<T>(label: string, fn: () => T): T {
+  const start = performance.now();
+  const value = fn();
+  console.log(`  ${label}: ${ms(performance.now() - start)} ms`);
+  return value;
+}
+
+const started = performance.now();
+console.log(`# instant-gateway bench\n\n${machineInfo()}${(globalThis as { gc?: unknown }).gc ? "" : " (no --expose-gc)"}`);
+console.log(`medians after warm-up; ratios are against a baseline measured in this same run\n\nsetup:`);
+
+const data = step(`replicate zeneca to ≥ ${count(target)} triples`, () => replicate(target));
+// In-memory SQLite for the engine figures: they measure our code, not this machine's fsync.
+const sql = openNodeSql();
+const attrs = step(`load ${count(data.triples.length)} triples (${data.copies} copies, in-memory SQLite)`, () => loadInto(sql, data));
+const env = { sql, attrs, isAdmin: false };
+
+const queries = benchQueries(env, data);
+printQueries(queries, data.triples.length);
+
+settle();
+const fanoutSetup = step(`\nsubscribe ${sessionCount} sessions × 5 queries`, () => subscribeSessions(sql, attrs, data, sessionCount));
+printFanout(benchFanout(fanoutSetup, data), sessionCount);
+
+printTransactions(benchTransactions(sql, attrs, data), data.triples.length);
+
+printWake(benchWake(replicate(1), sql));
+
+console.log(`\ntotal bench time: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+sql.close();

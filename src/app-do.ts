@@ -130,12 +130,31 @@ export class AppDO extends DurableObject<Env> {
   }
 
   /** RPC from the Worker: create this app (dashboard / operator routes). */
-  createApp(input: CreateAppInput): RpcReply {
-    return this.rpc(() => {
+  async createApp(input: CreateAppInput): Promise<RpcReply> {
+    const reply = this.rpc(() => {
       const app = createApp(this.sql, this.core.attrs, input, Date.now(), () => crypto.randomUUID());
       this.appRow = app;
       return appResponse(app, input.adminToken);
     });
+    if (this.appRow?.expiresAt) await this.ctx.storage.setAlarm(this.appRow.expiresAt);
+    return reply;
+  }
+
+  /** An ephemeral app's expiry: its sessions end and all its data is deleted. */
+  override async alarm(): Promise<void> {
+    const app = readApp(this.sql);
+    if (!app?.expiresAt) return;
+    if (Date.now() < app.expiresAt) {
+      await this.ctx.storage.setAlarm(app.expiresAt);
+      return;
+    }
+    for (const ws of this.ctx.getWebSockets()) ws.close(1000, "app expired");
+    this.sessions.clear();
+    await this.ctx.storage.deleteAll();
+    // Back to the state of an id that was never created: unknown to init, no tables.
+    this.appRow = undefined;
+    migrate(this.sql);
+    this.boot();
   }
 
   /** RPC from the Worker: a room's presence for the admin API. */

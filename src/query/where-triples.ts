@@ -2,10 +2,12 @@
  * The where-clause triples of PROTOCOL §7.2: for the matched entities, every triple
  * along every where path (link triples and the final attr's triples on the reached
  * entities), so the client's local re-filter reaches the same answer. `$isNull` also
- * needs the reached entities' id triples, which are deferred: they are only safe for
- * etypes that are not queried at the top level (they would make extra rows appear).
+ * needs the id triples of the reached entities that pass the check, which are deferred:
+ * they are only safe for etypes that are not queried at the top level (they would make
+ * extra rows appear).
  */
 import type { TripleRow } from "../store/triple-rows";
+import { VT } from "../store/value-codec";
 import type { Cond, Leaf } from "./cond";
 import type { TripleSink } from "./triple-sink";
 
@@ -20,11 +22,27 @@ export function collectWhereTriples(sink: TripleSink, cond: Cond, ids: readonly 
   const seen = new Set<string>();
   for (const leaf of leavesOf(cond)) {
     // Leaves repeat (e.g. `$not` adds the null checks of each path prefix).
-    const key = JSON.stringify([leaf.hops.map((h) => [h.attr.id, h.forward]), leaf.target.kind, "attr" in leaf.target ? leaf.target.attr.id : ""]);
+    // `isNull` is part of the key: true and false pass different entities' id triples.
+    const tg = leaf.target;
+    const key = JSON.stringify([leaf.hops.map((h) => [h.attr.id, h.forward]), tg.kind, "attr" in tg ? tg.attr.id : "", tg.kind === "isNull" && tg.isNull]);
     if (seen.has(key)) continue;
     seen.add(key);
     collectLeaf(sink, leaf, ids, deferred);
   }
+}
+
+/**
+ * Which of `ids` count as null given the attr's `rows` on them, as where-sql.ts decides
+ * it: no link pointing at it (reverse), or no value or a null value (forward).
+ */
+function nullIds(rows: readonly TripleRow[], ids: readonly string[], reverse: boolean): Set<string> {
+  const valued = new Set<string>();
+  const nulled = new Set<string>();
+  for (const r of rows) {
+    if (reverse) valued.add(String(r.v));
+    else (r.vt === VT.null ? nulled : valued).add(r.e);
+  }
+  return new Set(ids.filter((id) => nulled.has(id) || !valued.has(id)));
 }
 
 function collectLeaf(sink: TripleSink, leaf: Leaf, start: readonly string[], deferred: DeferredIds[]): void {
@@ -47,8 +65,15 @@ function collectLeaf(sink: TripleSink, leaf: Leaf, start: readonly string[], def
       sink.addAll(sink.byTargets(ids, tg.attr.id));
       return;
     case "isNull": {
-      sink.addAll(tg.reverse ? sink.byTargets(ids, tg.attr.id) : sink.byEntities(ids, [tg.attr.id]));
-      deferred.push({ etype: tg.idAttr.forward.etype, rows: sink.byEntities(ids, [tg.idAttr.id]) });
+      const rows = tg.reverse ? sink.byTargets(ids, tg.attr.id) : sink.byEntities(ids, [tg.attr.id]);
+      sink.addAll(rows);
+      // Only the id triples that matched the `$isNull` pattern (as Instant's join rows):
+      // the id triple of a reached entity that fails the check would make it present to
+      // the client with only this path's triples, so a child form's `$not` over the same
+      // etype would then match it on its missing attrs.
+      const nulls = nullIds(rows, ids, tg.reverse);
+      const matched = ids.filter((id) => nulls.has(id) === tg.isNull);
+      deferred.push({ etype: tg.idAttr.forward.etype, rows: sink.byEntities(matched, [tg.idAttr.id]) });
     }
   }
 }

@@ -10,6 +10,7 @@ import type { Sql, SqlValue } from "../store/sql";
 import { sortKey } from "../store/sort-key";
 import { decodeValue, encodeValue } from "../store/value-codec";
 import { validationError } from "../protocol/errors";
+import { indexedExists, indexedSelect } from "./paginate-index";
 import { Params } from "./params";
 import { type Path, queryError } from "./query-errors";
 import type { Cursor, CursorInput, Direction, FormOptions, PageInfo } from "./types";
@@ -61,17 +62,23 @@ export type PageRequest = {
   readonly where: (p: Params, x: string) => string;
 };
 
-type Row = { e: string; t: number; ovt: number | null; ov: SqlValue; ot: number | null };
+export type Row = { e: string; t: number; ovt: number | null; ov: SqlValue; ot: number | null };
+
+/**
+ * A cursor bound in ascending query space: rows after ("gt") or before ("lt") the
+ * cursor's (sort value, entity); `value` is in the space of sortValue() (null sorts first).
+ */
+export type Bound = { readonly cmp: "gt" | "lt"; readonly value: SqlValue; readonly e: string; readonly inclusive: boolean };
 
 export function runPage(req: PageRequest): { ids: string[]; pageInfo: PageInfo } {
   const { options: o, key } = req;
   const n = o.limit ?? o.first ?? o.last;
   const isLast = o.last !== null;
   const fetchDir: Direction = isLast ? flip(key.direction) : key.direction;
-  const bounds = (p: Params) => [
-    o.after ? cursorCmp(p, key, o.after, key.direction === "asc" ? "gt" : "lt", o.afterInclusive) : null,
-    o.before ? cursorCmp(p, key, o.before, key.direction === "asc" ? "lt" : "gt", o.beforeInclusive) : null,
-  ].filter((s): s is string => s !== null);
+  const bounds = [
+    o.after ? bound(key, o.after, key.direction === "asc" ? "gt" : "lt", o.afterInclusive) : null,
+    o.before ? bound(key, o.before, key.direction === "asc" ? "lt" : "gt", o.beforeInclusive) : null,
+  ].filter((b): b is Bound => b !== null);
   const rows = select(req, fetchDir, bounds, n === null ? null : n + 1, o.offset ?? 0);
   const overfetched = n !== null && rows.length > n;
   const pageRows = (n === null ? rows : rows.slice(0, n));
@@ -83,13 +90,13 @@ export function runPage(req: PageRequest): { ids: string[]; pageInfo: PageInfo }
   let hasNextPage: boolean;
   if (n === null && !o.before) hasNextPage = false;
   else if (n !== null && !o.before && !isLast) hasNextPage = overfetched;
-  else hasNextPage = lastRow ? exists(req, key.direction, (p) => [cursorCmp(p, key, rowCursor(key, lastRow), key.direction === "asc" ? "gt" : "lt", false)]) : false;
+  else hasNextPage = lastRow ? exists(req, [bound(key, rowCursor(key, lastRow), key.direction === "asc" ? "gt" : "lt", false)]) : false;
 
   let hasPreviousPage: boolean;
   if (!o.after && !hasOffset && !isLast) hasPreviousPage = false;
   else if (isLast && n !== null && !o.after) hasPreviousPage = overfetched;
   else {
-    const before = first ? exists(req, key.direction, (p) => [cursorCmp(p, key, rowCursor(key, first), key.direction === "asc" ? "lt" : "gt", false)]) : false;
+    const before = first ? exists(req, [bound(key, rowCursor(key, first), key.direction === "asc" ? "lt" : "gt", false)]) : false;
     hasPreviousPage = before || (pageRows.length === 0 && (hasOffset || o.after !== null));
   }
   return {
@@ -122,19 +129,33 @@ function fromClause(p: Params, req: PageRequest): string {
   return `FROM triples i${join} WHERE i.a = ${p.add(req.idAttr.id)}`;
 }
 
-function select(req: PageRequest, dir: Direction, bounds: (p: Params) => string[], limit: number | null, offset: number): Row[] {
+/**
+ * The page rows in `dir`. serverCreatedAt pages already walk triples_at (a, t, e) in
+ * order; attr orders walk (a, k, e) through paginate-index.ts when there is a limit
+ * and no where, and sort the matching entities here otherwise (SQLite then starts
+ * from the filter's IN list; without a limit every entity is read anyway).
+ */
+function select(req: PageRequest, dir: Direction, bounds: readonly Bound[], limit: number | null, offset: number): Row[] {
+  if (!req.key.byCreatedAt && limit !== null) {
+    const rows = indexedSelect(req, dir, bounds, limit, offset);
+    if (rows !== null) return rows;
+  }
   const p = new Params();
   const cols = req.key.byCreatedAt ? "i.e AS e, i.t AS t, NULL AS ovt, NULL AS ov, NULL AS ot" : "i.e AS e, i.t AS t, o.vt AS ovt, o.v AS ov, o.t AS ot";
-  const conds = [req.where(p, "i.e"), ...bounds(p)];
+  const conds = [req.where(p, "i.e"), ...bounds.map((b) => boundSql(p, req.key, b))];
   const tail = limit === null ? (offset > 0 ? ` LIMIT -1 OFFSET ${p.add(offset)}` : "") : ` LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`;
   const text = `SELECT ${cols} ${fromClause(p, req)} AND ${conds.join(" AND ")} ORDER BY ${sortValue(req.key)} ${dir}, i.e ${dir}${tail}`;
   const { sql, params } = p.finish(text);
   return req.sql.all<Row>(sql, ...params);
 }
 
-function exists(req: PageRequest, _dir: Direction, bounds: (p: Params) => string[]): boolean {
+function exists(req: PageRequest, bounds: readonly Bound[]): boolean {
+  if (!req.key.byCreatedAt) {
+    const found = indexedExists(req, bounds);
+    if (found !== null) return found;
+  }
   const p = new Params();
-  const text = `SELECT 1 AS x ${fromClause(p, req)} AND ${[req.where(p, "i.e"), ...bounds(p)].join(" AND ")} LIMIT 1`;
+  const text = `SELECT 1 AS x ${fromClause(p, req)} AND ${[req.where(p, "i.e"), ...bounds.map((b) => boundSql(p, req.key, b))].join(" AND ")} LIMIT 1`;
   const { sql, params } = p.finish(text);
   return req.sql.all(sql, ...params).length > 0;
 }
@@ -163,12 +184,18 @@ function cursorValue(key: OrderKey, c: CursorInput): SqlValue {
  * cursor entity": that entity's value may have changed since the cursor was taken
  * (infinite queries keep old cursors), and then it no longer belongs at the cursor.
  */
-function cursorCmp(p: Params, key: OrderKey, c: CursorInput, cmp: "gt" | "lt", inclusive: boolean): string {
+function bound(key: OrderKey, c: CursorInput, cmp: "gt" | "lt", inclusive: boolean): Bound {
+  return { cmp, value: cursorValue(key, c), e: typeof c[0] === "string" ? c[0] : JSON.stringify(c[0]), inclusive };
+}
+
+/** A bound as a condition on the sorting plan's row (`i` joined with its order triple `o`). */
+function boundSql(p: Params, key: OrderKey, b: Bound): string {
   const sv = sortValue(key);
-  const cv = cursorValue(key, c);
-  const ce = p.add(typeof c[0] === "string" ? c[0] : JSON.stringify(c[0]));
-  const op = cmp === "gt" ? ">" : "<";
-  const eop = inclusive ? `${op}=` : op;
+  const cv = b.value;
+  const ce = p.add(b.e);
+  const op = b.cmp === "gt" ? ">" : "<";
+  const eop = b.inclusive ? `${op}=` : op;
+  const cmp = b.cmp;
   if (cv === null) {
     return cmp === "gt" ? `(${sv} IS NOT NULL OR (${sv} IS NULL AND i.e ${eop} ${ce}))` : `(${sv} IS NULL AND i.e ${eop} ${ce})`;
   }

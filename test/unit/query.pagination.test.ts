@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { JsonValue } from "../../src/model/triple";
 import { type Cursor, runQuery } from "../../src/query";
-import { blob, entity, openDb, putAttrs, uid } from "../helpers/seed";
+import { addTriples, blob, entity, openDb, putAttrs, uid } from "../helpers/seed";
 
 const db = openDb();
 putAttrs(db, [blob("n", "id"), blob("n", "rank", { indexed: true, type: "number" }), blob("n", "at", { indexed: true, type: "date" })]);
@@ -115,4 +115,73 @@ describe("inclusive cursors whose entity's value has since changed", () => {
     expect(ids).toEqual([m(1), m(2)].sort());
     expect(info).toMatchObject({ hasNextPage: true });
   });
+});
+
+// Attr-ordered pages walk the (a, k, e) index in windows (paginate-index.ts): nulls by
+// id through the id triples, then keys. These data sets reach every branch of that walk:
+// dense and sparse null runs, runs of order triples without an entity (more than a
+// window); filtered pages take the sorting plan and must agree with it.
+describe("index-driven pages agree with a reference sort", () => {
+  type Spec = { name: string; value: (i: number) => number | null | undefined; orphans: number };
+  const specs: Spec[] = [
+    { name: "dense nulls", value: (i) => (i % 3 === 0 ? undefined : i % 7 === 0 ? null : (i * 37) % 50), orphans: 0 },
+    { name: "sparse nulls, orphan run", value: (i) => (i === 17 || i === 200 ? undefined : i === 300 ? null : (i * 13) % 97), orphans: 60 },
+    { name: "no nulls", value: (i) => i % 11, orphans: 5 },
+  ];
+  for (const spec of specs) {
+    const db = openDb();
+    putAttrs(db, [blob("p", "id"), blob("p", "score", { indexed: true, type: "number" }), blob("p", "tag")]);
+    const score = db.attrs.forward("p", "score")!.id;
+    const idAttr = db.attrs.forward("p", "id")!.id;
+    const all: { id: string; v: number | null; tag: string }[] = [];
+    for (let i = 0; i < 400; i++) {
+      const id = uid(`${spec.name}:${i}`);
+      const v = spec.value(i);
+      const tag = i % 50 === 3 ? "rare" : i % 2 ? "odd" : "even";
+      entity(db, "p", id, v === undefined ? { tag } : { score: v, tag }, 5000 + i);
+      all.push({ id, v: v ?? null, tag });
+    }
+    // Order triples of entities that have no id triple: never shown, must not end a window early.
+    for (let i = 0; i < spec.orphans; i++) addTriples(db, [[uid(`${spec.name}:orphan${i}`), score, 42, 9000 + i]]);
+    const asc = (a: (typeof all)[number], b: (typeof all)[number]) =>
+      a.v === b.v ? (a.id < b.id ? -1 : 1) : a.v === null ? -1 : b.v === null ? 1 : a.v - b.v;
+
+    for (const where of [null, { tag: "odd" }, { tag: "rare" }]) {
+      for (const dir of ["asc", "desc"] as const) {
+        const ref = all.filter((x) => !where || x.tag === where.tag).sort(asc);
+        if (dir === "desc") ref.reverse();
+        const run = (opts: Record<string, JsonValue>) => {
+          const r = runQuery(db.env, { p: { $: { order: { score: dir }, ...(where ? { where } : {}), ...opts } } });
+          return { info: r.pageInfo.p!, ids: r.triples.filter((t) => t[1] === idAttr).map((t) => t[0]).sort() };
+        };
+        const expectPage = (got: ReturnType<typeof run>, from: number, to: number) => {
+          const want = ref.slice(Math.max(0, from), to);
+          expect(got.ids).toEqual(want.map((x) => x.id).sort());
+          expect([got.info.startCursor?.[0] ?? null, got.info.endCursor?.[0] ?? null]).toEqual([want[0]?.id ?? null, want[want.length - 1]?.id ?? null]);
+        };
+
+        it(`${spec.name}, where ${JSON.stringify(where)}, ${dir}: forward, backward and offset pages`, () => {
+          let after: JsonValue = null;
+          for (let pos = 0; pos < ref.length; pos += 7) {
+            const got = run({ limit: 7, ...(after ? { after } : {}) });
+            expectPage(got, pos, pos + 7);
+            expect(got.info).toMatchObject({ hasNextPage: pos + 7 < ref.length, hasPreviousPage: pos > 0 });
+            after = got.info.endCursor as JsonValue;
+          }
+          let before: JsonValue = null;
+          for (let end = ref.length; end > 0; end -= 9) {
+            const got = run({ last: 9, ...(before ? { before } : {}) });
+            expectPage(got, end - 9, end);
+            expect(got.info).toMatchObject({ hasNextPage: end < ref.length, hasPreviousPage: end - 9 > 0 });
+            before = got.info.startCursor as JsonValue;
+          }
+          for (const offset of [0, 5, 130, ref.length - 3, ref.length + 2]) {
+            const got = run({ limit: 10, offset });
+            expectPage(got, offset, offset + 10);
+            expect(got.info.hasNextPage).toBe(offset + 10 < ref.length);
+          }
+        });
+      }
+    }
+  }
 });

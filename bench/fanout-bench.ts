@@ -58,7 +58,7 @@ export function subscribeSessions(sql: Sql, attrs: AttrRegistry, data: Dataset, 
     for (const q of subscriptionsFor(data.handles[i % data.handles.length] ?? "stopa")) {
       const qKey = canonicalJson(q);
       const { result, hash } = evaluateQuery(ctx, s, q, qKey);
-      ctx.subscriptions.put({ sessionId: s.sessionId, qKey, q, resultHash: hash, depEtypes: result.deps.etypes });
+      ctx.subscriptions.put({ sessionId: s.sessionId, qKey, q, resultHash: hash, deps: result.deps });
       subs++;
     }
   }
@@ -147,9 +147,9 @@ export function printFanout(rows: readonly FanoutRow[], sessions: number): void 
     ["write", "subs", "affected", "evaluated", "sent", "selective ms", "everything ms", "ratio"],
     rows.map((r) => [r.name, count(r.subs), count(r.affected), count(r.evaluations), count(r.changed), ms(r.selective), ms(r.everything), ratio(r.selective, r.everything)]),
     [
-      "affected: subscriptions the invalidation index selects (etype granularity); evaluated: distinct queries run after dedupe;",
-      "sent: subscriptions whose result hash changed (one computation in a refresh-ok each). The gap between evaluated",
-      "and the distinct queries behind `sent` is work a finer (attr/entity/value) invalidation index would skip.",
+      "affected: subscriptions the invalidation index selects (attrs read, pinned to entities where the evaluation allows);",
+      "evaluated: distinct queries run after dedupe; sent: subscriptions whose result hash changed (one computation in a",
+      "refresh-ok each). The gap between evaluated and the distinct queries behind `sent` is work the index could still skip.",
     ],
   );
 }

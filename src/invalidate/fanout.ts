@@ -1,8 +1,8 @@
 /**
  * After a commit: which sessions' subscribed results changed, and the `refresh-ok` each
- * one gets. A subscription is recomputed only when the commit wrote an etype its
- * evaluation read (or the attr list changed); identical queries under the same
- * permission context are evaluated once per commit; unchanged results are not sent.
+ * one gets. A subscription is recomputed only when the commit wrote triples its last
+ * evaluation read (affects.ts), or the attr list changed; identical queries under the
+ * same permission context are evaluated once per commit; unchanged results are not sent.
  */
 import { errorMessage, refreshOk, type Computation } from "../protocol/server-messages";
 import { InstantError } from "../protocol/errors";
@@ -10,10 +10,11 @@ import type { AppContext, Commit, Delivery } from "../session/app-context";
 import { type Evaluated, evaluateQuery, permissionKey } from "../session/evaluate-query";
 import { acceptsAttrlessRefresh, type SessionState } from "../session/session-state";
 import type { Subscription } from "../session/subscription-store";
+import { depsAffected } from "./affects";
+import type { ReadDeps, StoredDeps } from "./read-deps";
 
 export function affects(sub: Subscription, commit: Commit): boolean {
-  if (commit.changes.attrsChanged) return true;
-  return sub.depEtypes.some((etype) => commit.changes.etypes.has(etype));
+  return depsAffected(sub.deps, commit.changes);
 }
 
 export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: readonly SessionState[]): Delivery[] {
@@ -38,8 +39,13 @@ export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: 
         deliveries.push({ sessionId: session.sessionId, message: errorMessage(evaluated, undefined, { op: "add-query", q: sub.q }) });
         continue;
       }
-      if (evaluated.hash === sub.resultHash) continue;
-      ctx.subscriptions.put({ ...sub, resultHash: evaluated.hash, depEtypes: evaluated.result.deps.etypes });
+      if (evaluated.hash === sub.resultHash) {
+        // Same result, but what it depends on may have moved (e.g. a new link to an
+        // entity a child's where filters out): later commits must match the new deps.
+        if (!sameDeps(sub.deps, evaluated.result.deps)) ctx.subscriptions.put({ ...sub, deps: evaluated.result.deps });
+        continue;
+      }
+      ctx.subscriptions.put({ ...sub, resultHash: evaluated.hash, deps: evaluated.result.deps });
       computations.push({ q: sub.q, result: evaluated.result });
     }
     const sendAttrs = commit.changes.attrsChanged || !acceptsAttrlessRefresh(session);
@@ -52,6 +58,9 @@ export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: 
   }
   return deliveries;
 }
+
+/** Deps are built sorted (read-deps.ts), so equal deps serialize equally. */
+const sameDeps = (a: StoredDeps, b: ReadDeps): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 function tryEvaluate(ctx: AppContext, session: SessionState, sub: Subscription): Evaluated | InstantError {
   try {

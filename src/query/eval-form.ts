@@ -3,17 +3,18 @@
  * top level its page), then returns their triples and recurses into child forms, one
  * batch of parents per statement (no per-entity queries).
  */
+import type { ReadCollector } from "../invalidate/read-deps";
 import type { Attr } from "../model/attr";
 import type { JsonValue } from "../model/triple";
 import { chunk } from "../store/sql";
-import type { Cond } from "./cond";
+import type { Cond, Leaf } from "./cond";
 import { EMPTY_PAGE, orderKey, paginates, runPage } from "./paginate";
 import { Params } from "./params";
 import { MissingAttr, queryError } from "./query-errors";
 import { needsLink, resolveWhere } from "./resolve-where";
 import type { TripleSink } from "./triple-sink";
 import type { FormAst, FormOptions, PageInfo, QueryEnv } from "./types";
-import { type DeferredIds, collectWhereTriples } from "./where-triples";
+import { type DeferredIds, collectWhereTriples, leavesOf } from "./where-triples";
 import { whereCompiler } from "./where-sql";
 
 export type EvalState = {
@@ -21,6 +22,8 @@ export type EvalState = {
   readonly root: JsonValue;
   readonly sink: TripleSink;
   readonly deps: Set<string>;
+  /** Attrs (and pinned entities) the evaluation read, for the invalidation index. */
+  readonly reads: ReadCollector;
   readonly deferred: DeferredIds[];
   readonly pageInfo: Record<string, PageInfo>;
   readonly aggregate: Record<string, { count: number }>;
@@ -62,6 +65,7 @@ export function evalTopForm(st: EvalState, form: FormAst): void {
     return;
   }
   if (o.aggregate) {
+    st.reads.anyEntity([sel.idAttr.id, ...whereAttrIds(sel.cond, null)]);
     st.aggregate[etype] = { count: countAll(st, sel) };
     return;
   }
@@ -69,11 +73,14 @@ export function evalTopForm(st: EvalState, form: FormAst): void {
   if (paged) {
     const key = orderKey(st.env.attrs, st.root, form.path, etype, o);
     st.deps.add(key.attr.forward.etype);
+    // A page ranks every matching entity by the order attr.
+    st.reads.anyEntity([sel.idAttr.id, key.attr.id, ...whereAttrIds(sel.cond, null)]);
     const page = runPage({ sql: st.env.sql, idAttr: sel.idAttr, key, options: o, where: sel.predicate });
     ids = page.ids;
     st.pageInfo[etype] = page.pageInfo;
   } else {
     ids = selectIds(st, sel, null);
+    readTopSelection(st, sel, ids);
   }
   emit(st, form, sel, ids);
 }
@@ -97,10 +104,52 @@ function selectIds(st: EvalState, sel: Selection, among: readonly string[] | nul
   return chunk(among).flatMap((part) => run(part));
 }
 
+/**
+ * What selecting a top-level form read: the id attr of every entity of the etype, unless
+ * the where pins the form to ids (`id: X` / `id: {$in: [...]}` ANDed at its top), when
+ * only id triples of those ids (or of the selected entities) matter. Where attrs are
+ * always any-entity reads: their paths may hop through links to any entity.
+ */
+function readTopSelection(st: EvalState, sel: Selection, selected: readonly string[]): void {
+  const pin = idPin(sel);
+  st.reads.anyEntity(whereAttrIds(sel.cond, pin?.leaf ?? null));
+  if (pin) st.reads.onEntities([sel.idAttr.id], [...new Set([...pin.ids, ...selected])]);
+  else st.reads.anyEntity([sel.idAttr.id]);
+}
+
+/** The where leaf `id: X` / `id: {$in: [...]}` ANDed at the top of the form's where, if any. */
+function idPin(sel: Selection): { leaf: Leaf; ids: string[] } | null {
+  if (sel.cond?.kind !== "scope") return null;
+  for (const leaf of sel.cond.leaves) {
+    const tg = leaf.target;
+    if (leaf.hops.length > 0 || tg.kind !== "value" || tg.attr.id !== sel.idAttr.id || tg.match.kind !== "eq") continue;
+    const ids = tg.match.values.map((v) => v.v);
+    if (ids.every((v): v is string => typeof v === "string")) return { leaf, ids };
+  }
+  return null;
+}
+
+/** Every attr a where condition reads (hops, targets, `$isNull` id attrs), but `skip`'s. */
+function whereAttrIds(cond: Cond | null, skip: Leaf | null): string[] {
+  if (!cond) return [];
+  const out: string[] = [];
+  for (const leaf of leavesOf(cond)) {
+    if (leaf === skip) continue;
+    for (const hop of leaf.hops) out.push(hop.attr.id);
+    const tg = leaf.target;
+    if (tg.kind === "isNull") out.push(tg.idAttr.id);
+    if ("attr" in tg) out.push(tg.attr.id);
+  }
+  return out;
+}
+
 /** Entity triples, where triples and children of the selected entities. */
 function emit(st: EvalState, form: FormAst, sel: Selection, ids: string[]): void {
   if (ids.length === 0) return;
-  st.sink.addAll(st.sink.byEntities(ids, entityAttrIds(st, sel.etype, form.options)));
+  const own = entityAttrIds(st, sel.etype, form.options);
+  // Forward attrs of the etype, read on the selected entities only.
+  st.reads.onEntities(own, ids);
+  st.sink.addAll(st.sink.byEntities(ids, own));
   if (sel.cond) collectWhereTriples(st.sink, sel.cond, ids, st.deferred);
   for (const child of form.children) evalChild(st, sel.etype, ids, child);
 }
@@ -126,12 +175,17 @@ function evalChild(st: EvalState, parentEtype: string, parentIds: string[], form
   st.deps.add(attr.forward.etype);
   st.deps.add(attr.reverse.etype);
   const etype = fwd ? attr.reverse.etype : attr.forward.etype;
+  // A forward link is read on the parents' own triples; a reverse one through its value.
+  if (fwd) st.reads.onEntities([attr.id], parentIds);
+  else st.reads.anyEntity([attr.id]);
   const joins = fwd ? st.sink.byEntities(parentIds, [attr.id]) : st.sink.byTargets(parentIds, attr.id);
   const childOf = (r: (typeof joins)[number]) => (fwd ? String(r.v) : r.e);
   const candidates = [...new Set(joins.map(childOf))];
   if (candidates.length === 0) return;
   const sel = select(st, form, etype);
   if (!sel) return;
+  st.reads.anyEntity(whereAttrIds(sel.cond, null));
+  st.reads.onEntities([sel.idAttr.id], candidates);
   const ids = selectIds(st, sel, candidates);
   const keep = new Set(ids);
   st.sink.addAll(joins.filter((r) => keep.has(childOf(r))));

@@ -2,19 +2,22 @@
  * runQuery: parse once, evaluate every top-level form against SQLite, and return the
  * triples the client's local engine needs, page-info, aggregates and dependencies.
  */
+import { type ReadDeps, ReadCollector } from "../invalidate/read-deps";
 import type { JsonValue } from "../model/triple";
 import { parseQuery } from "./parse-query";
 import { TripleSink } from "./triple-sink";
 import { type EvalState, evalTopForm } from "./eval-form";
 import type { QueryEnv, QueryResult } from "./types";
 
-export function runQuery(env: QueryEnv, q: JsonValue): QueryResult {
+/** The result; its deps are what the evaluation read (see invalidate/read-deps.ts). */
+export function runQuery(env: QueryEnv, q: JsonValue): QueryResult & { readonly deps: ReadDeps } {
   const ast = parseQuery(q);
   const st: EvalState = {
     env,
     root: q,
     sink: new TripleSink(env.sql),
     deps: new Set(),
+    reads: new ReadCollector(),
     deferred: [],
     pageInfo: {},
     aggregate: {},
@@ -28,6 +31,6 @@ export function runQuery(env: QueryEnv, q: JsonValue): QueryResult {
     triples: st.sink.triples(),
     pageInfo: st.pageInfo,
     aggregate: st.aggregate,
-    deps: { etypes: [...st.deps].sort() },
+    deps: st.reads.finish(st.deps),
   };
 }

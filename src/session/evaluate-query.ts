@@ -3,13 +3,14 @@
  * add-query and the post-commit fan-out agree on what "the result changed" means.
  * Evaluations are shared through the app's QueryCache until the next commit.
  */
+import type { ReadDeps } from "../invalidate/read-deps";
 import type { JsonValue } from "../model/triple";
 import { type QueryResult, runQuery } from "../query";
 import { hashString } from "../util/json";
 import type { AppContext } from "./app-context";
 import type { SessionState } from "./session-state";
 
-export type Evaluated = { readonly result: QueryResult; readonly hash: string };
+export type Evaluated = { readonly result: QueryResult & { readonly deps: ReadDeps }; readonly hash: string };
 
 /**
  * Sessions that see the same data for the same query share one evaluation. Until

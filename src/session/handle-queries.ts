@@ -24,7 +24,7 @@ export function handleAddQuery(ctx: AppContext, session: SessionState, m: AddQue
     ]);
   }
   const { result, hash } = evaluateQuery(ctx, session, m.q, qKey);
-  ctx.subscriptions.put({ sessionId: session.sessionId, qKey, q: m.q, resultHash: hash, depEtypes: result.deps.etypes });
+  ctx.subscriptions.put({ sessionId: session.sessionId, qKey, q: m.q, resultHash: hash, deps: result.deps });
   return outcome(session, [addQueryOk(m.eventId, m.q, result, lastTxId(ctx.sql))]);
 }
 

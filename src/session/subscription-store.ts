@@ -1,9 +1,10 @@
 /**
  * Each session's subscribed queries, persisted in SQLite (so they survive hibernation)
  * and mirrored in memory, loaded lazily on first use after a wake. A subscription keeps
- * the hash of the last result sent (to skip unchanged refreshes) and the etypes its
- * evaluation read (its invalidation dependencies).
+ * the hash of the last result sent (to skip unchanged refreshes) and what its evaluation
+ * read (its invalidation dependencies, invalidate/read-deps.ts).
  */
+import { type StoredDeps, parseStoredDeps } from "../invalidate/read-deps";
 import type { JsonValue } from "../model/triple";
 import type { Sql } from "../store/sql";
 
@@ -13,7 +14,7 @@ export type Subscription = {
   readonly qKey: string;
   readonly q: JsonValue;
   readonly resultHash: string;
-  readonly depEtypes: readonly string[];
+  readonly deps: StoredDeps;
 };
 
 type Row = { session_id: string; q_key: string; q_json: string; result_hash: string; deps: string };
@@ -32,7 +33,7 @@ export class SubscriptionStore {
         qKey: r.q_key,
         q: JSON.parse(r.q_json) as JsonValue,
         resultHash: r.result_hash,
-        depEtypes: JSON.parse(r.deps) as string[],
+        deps: parseStoredDeps(r.deps),
       };
       let inner = map.get(sub.sessionId);
       if (!inner) map.set(sub.sessionId, (inner = new Map()));
@@ -66,7 +67,7 @@ export class SubscriptionStore {
       sub.qKey,
       JSON.stringify(sub.q),
       sub.resultHash,
-      JSON.stringify(sub.depEtypes),
+      JSON.stringify(sub.deps),
     );
     const map = this.loaded();
     let inner = map.get(sub.sessionId);

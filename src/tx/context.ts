@@ -3,12 +3,13 @@
  * (for the ChangeSet), which entities it touched (for required-attr post-validation)
  * and the lookups it already resolved (so every step of the tx sees the same entity).
  */
-import type { Attr } from "../model/attr";
+import { type Attr, isIdAttr } from "../model/attr";
 import type { ChangeSet } from "../model/change-set";
 import type { JsonValue } from "../model/triple";
 import type { AttrRegistry } from "../store/attr-registry";
 import type { Sql } from "../store/sql";
 import type { EntityRef } from "./steps";
+import { valuesOf } from "./triple-sql";
 import { unknownAttr } from "./tx-errors";
 
 export type TxEnv = {
@@ -35,6 +36,10 @@ export class TxContext {
   /** entity id → attr ids written or deleted on it. */
   readonly touched = new Map<string, Set<string>>();
   readonly touchedAttrIds = new Set<string>();
+  /** attr id → entities whose triples of it were written or deleted (ChangeSet.entities). */
+  private readonly writtenEntities = new Map<string, Set<string>>();
+  /** Attrs whose triples vanished without per-entity records (delete-attr). */
+  private readonly wroteEverywhere = new Set<string>();
   /** `${attrId}\u0000${JSON value}` → entity id. */
   private readonly lookups = new Map<string, string>();
   readonly ruleParams: RuleParams[] = [];
@@ -58,6 +63,12 @@ export class TxContext {
     this.etypes.add(attr.forward.etype);
     if (attr.reverse) this.etypes.add(attr.reverse.etype);
     this.touchedAttrIds.add(attr.id);
+    let written = this.writtenEntities.get(attr.id);
+    if (!written) this.writtenEntities.set(attr.id, (written = new Set()));
+    written.add(e);
+    // A query pinned to `where: {id: X}` selects by the id triple's value, which a raw
+    // add-triple may set to something other than `e`.
+    if (isIdAttr(attr)) for (const { v } of valuesOf(this.sql, e, attr.id)) if (typeof v === "string") written.add(v);
     this.touch(attr, e);
   }
 
@@ -76,6 +87,7 @@ export class TxContext {
     this.etypes.add(attr.forward.etype);
     if (attr.reverse) this.etypes.add(attr.reverse.etype);
     this.touchedAttrIds.add(attr.id);
+    this.wroteEverywhere.add(attr.id);
   }
 
   attrsDidChange(): void {
@@ -96,7 +108,9 @@ export class TxContext {
   }
 
   changeSet(): ChangeSet {
-    return { etypes: new Set(this.etypes), attrsChanged: this.attrsChanged };
+    const entities = new Map<string, ReadonlySet<string>>();
+    for (const [a, es] of this.writtenEntities) if (!this.wroteEverywhere.has(a)) entities.set(a, new Set(es));
+    return { etypes: new Set(this.etypes), attrIds: new Set(this.touchedAttrIds), entities, attrsChanged: this.attrsChanged };
   }
 }
 

@@ -9,7 +9,7 @@ const evaluated = (triples: number): Evaluated => ({
     triples: Array.from({ length: triples }, (_, i) => [`e${i}`, "a", i, 1] as const),
     pageInfo: {},
     aggregate: {},
-    deps: { etypes: [] },
+    deps: { etypes: [], attrIds: [], pins: [] },
   },
 });
 

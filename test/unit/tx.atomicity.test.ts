@@ -63,7 +63,7 @@ describe("atomicity", () => {
     const second = f.run(steps);
     expect(second.txId).toBeGreaterThan(first.txId);
     expect(first.changes.attrsChanged).toBe(true);
-    expect(second.changes).toEqual({ etypes: new Set(), attrsChanged: false });
+    expect(second.changes).toEqual({ etypes: new Set(), attrIds: new Set(), entities: new Map(), attrsChanged: false });
     expect(f.triples()).toEqual(after);
   });
 });

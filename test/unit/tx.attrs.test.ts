@@ -132,7 +132,8 @@ describe("update-attr and delete-attr", () => {
     const owner = link(3, "todos", "owner", "people", "todos");
     f.run([addAttr(todoId), addAttr(title), addAttr(owner), ["add-triple", E(1), title.id, "a"], ["add-triple", E(1), owner.id, E(2)]]);
     const res = f.run([["delete-attr", owner.id]]);
-    expect(res.changes).toEqual({ etypes: new Set(["todos", "people"]), attrsChanged: true });
+    // Its triples vanished on entities nobody recorded: no `entities` entry (matches every pin).
+    expect(res.changes).toEqual({ etypes: new Set(["todos", "people"]), attrIds: new Set([owner.id]), entities: new Map(), attrsChanged: true });
     expect(f.attrs.get(owner.id)).toBeUndefined();
     expect(f.value(E(1), owner.id)).toEqual([]);
     expect(f.value(E(1), title.id)).toEqual(["a"]);

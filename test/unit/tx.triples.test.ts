@@ -19,7 +19,12 @@ describe("add-triple", () => {
       ["add-triple", E(1), title.id, "Buy milk"],
       ["add-triple", E(1), tags.id, E(9)],
     ]);
-    expect(res.changes).toEqual({ etypes: new Set(["todos", "tags"]), attrsChanged: false });
+    expect(res.changes).toEqual({
+      etypes: new Set(["todos", "tags"]),
+      attrIds: new Set([todoId.id, title.id, tags.id]),
+      entities: new Map([todoId.id, title.id, tags.id].map((a) => [a, new Set([E(1)])])),
+      attrsChanged: false,
+    });
     expect(res.attrIds).toEqual(new Set([todoId.id, title.id, tags.id]));
     expect(f.triples(E(1))).toEqual([
       [E(1), todoId.id, E(1), f.now()],

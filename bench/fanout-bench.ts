@@ -7,13 +7,9 @@
  */
 import { refreshesAfterCommit, affects } from "../src/invalidate/fanout";
 import type { JsonValue } from "../src/model/triple";
-import { PresenceStore } from "../src/presence";
-import type { AppContext, Commit } from "../src/session/app-context";
+import { type AppContext, type Commit, createAppContext } from "../src/session/app-context";
 import { evaluateQuery, permissionKey } from "../src/session/evaluate-query";
-import { QueryCache } from "../src/session/query-cache";
 import { newSessionState, type SessionState } from "../src/session/session-state";
-import { SubscriptionStore } from "../src/session/subscription-store";
-import type { AttrRegistry } from "../src/store/attr-registry";
 import type { Sql } from "../src/store/sql";
 import { parseTxSteps, transact } from "../src/tx";
 import { runQuery } from "../src/query";
@@ -35,20 +31,15 @@ export function subscriptionsFor(handle: string): JsonValue[] {
 export type FanoutSetup = { ctx: AppContext; sessions: SessionState[]; subs: number };
 
 /** Opens N inited sessions and subscribes each to its queries, as add-query would. */
-export function subscribeSessions(sql: Sql, attrs: AttrRegistry, data: Dataset, n: number): FanoutSetup {
+export function subscribeSessions(sql: Sql, data: Dataset, n: number): FanoutSetup {
   let clock = 1_900_000_000_000;
   const byId = new Map<string, SessionState>();
-  const ctx: AppContext = {
-    sql,
-    attrs,
-    subscriptions: new SubscriptionStore(sql),
-    presence: new PresenceStore(sql),
-    queryCache: new QueryCache(),
+  const ctx = createAppContext(sql, {
     app: () => null,
     session: (id) => byId.get(id),
     now: () => ++clock,
     newId: () => crypto.randomUUID(),
-  };
+  });
   const sessions: SessionState[] = [];
   let subs = 0;
   for (let i = 0; i < n; i++) {

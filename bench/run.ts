@@ -39,7 +39,7 @@ const queries = benchQueries(env, data);
 printQueries(queries, data.triples.length);
 
 settle();
-const fanoutSetup = step(`\nsubscribe ${sessionCount} sessions × 5 queries`, () => subscribeSessions(sql, attrs, data, sessionCount));
+const fanoutSetup = step(`\nsubscribe ${sessionCount} sessions × 5 queries`, () => subscribeSessions(sql, data, sessionCount));
 printFanout(benchFanout(fanoutSetup, data), sessionCount);
 
 printTransactions(benchTransactions(sql, attrs, data), data.triples.length);

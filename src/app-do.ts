@@ -10,16 +10,13 @@ import { type CreateAppInput, appResponse, createApp } from "./apps/create-app";
 import type { Env } from "./env";
 import { refreshesAfterCommit } from "./invalidate/fanout";
 import type { JsonValue } from "./model/triple";
-import { PresenceStore, roomPresenceForAdmin } from "./presence";
+import { roomPresenceForAdmin } from "./presence";
 import { InstantError, UNEXPECTED_ERROR_MESSAGE } from "./protocol/errors";
 import type { ServerMessage } from "./protocol/server-messages";
-import type { AppContext, Delivery, Outcome } from "./session/app-context";
+import { type AppContext, createAppContext, type Delivery, type Outcome } from "./session/app-context";
 import { handleFrame } from "./session/handle-frame";
 import { disconnectSession, sweepRooms } from "./session/handle-rooms";
 import { newSessionState, restoreSessionState, type SessionState } from "./session/session-state";
-import { QueryCache } from "./session/query-cache";
-import { SubscriptionStore } from "./session/subscription-store";
-import { AttrRegistry } from "./store/attr-registry";
 import { doSql } from "./store/do-sql";
 import { migrate } from "./store/migrations";
 import type { Sql } from "./store/sql";
@@ -54,17 +51,12 @@ export class AppDO extends DurableObject<Env> {
       if (state) this.sessions.set(state.sessionId, { state, sink: socketSink(ws) });
       else ws.close(1011, "session state lost");
     }
-    this.core = {
-      sql: this.sql,
-      attrs: new AttrRegistry(this.sql),
-      subscriptions: new SubscriptionStore(this.sql),
-      presence: new PresenceStore(this.sql),
-      queryCache: new QueryCache(),
+    this.core = createAppContext(this.sql, {
       app: () => (this.appRow === undefined ? (this.appRow = readApp(this.sql)) : this.appRow),
       session: (id) => this.sessions.get(id)?.state,
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
-    };
+    });
     // Sessions that ended while no instance was running (a restart) left rows behind.
     const live = new Set(this.sessions.keys());
     this.core.subscriptions.retainSessions(live);

@@ -4,13 +4,13 @@
  */
 import type { AppRecord } from "../apps/app-record";
 import type { ChangeSet } from "../model/change-set";
-import type { PresenceStore } from "../presence";
+import { PresenceStore } from "../presence";
 import type { ServerMessage } from "../protocol/server-messages";
-import type { AttrRegistry } from "../store/attr-registry";
+import { AttrRegistry } from "../store/attr-registry";
 import type { Sql } from "../store/sql";
 import type { SessionState } from "./session-state";
-import type { QueryCache } from "./query-cache";
-import type { SubscriptionStore } from "./subscription-store";
+import { QueryCache } from "./query-cache";
+import { SubscriptionStore } from "./subscription-store";
 
 export type AppContext = {
   readonly sql: Sql;
@@ -26,6 +26,21 @@ export type AppContext = {
   readonly now: () => number;
   readonly newId: () => string;
 };
+
+/** What the host (the DO shell, a test, the bench) supplies; the stores are built here. */
+export type AppHost = Pick<AppContext, "app" | "session" | "now" | "newId">;
+
+/** Wires an app's core over its database; attrs are read from SQLite here. */
+export function createAppContext(sql: Sql, host: AppHost): AppContext {
+  return {
+    sql,
+    attrs: new AttrRegistry(sql),
+    subscriptions: new SubscriptionStore(sql),
+    presence: new PresenceStore(sql),
+    queryCache: new QueryCache(),
+    ...host,
+  };
+}
 
 /** A message for another session of the same app. */
 export type Delivery = { readonly sessionId: string; readonly message: ServerMessage };

@@ -4,15 +4,11 @@
  */
 import { createApp } from "../../src/apps/create-app";
 import { readApp } from "../../src/apps/app-record";
-import { PresenceStore } from "../../src/presence";
-import type { AppContext } from "../../src/session/app-context";
+import { createAppContext } from "../../src/session/app-context";
 import { handleFrame } from "../../src/session/handle-frame";
 import { newSessionState, type SessionState } from "../../src/session/session-state";
-import { QueryCache } from "../../src/session/query-cache";
-import { SubscriptionStore } from "../../src/session/subscription-store";
 import { refreshesAfterCommit } from "../../src/invalidate/fanout";
 import type { ServerMessage } from "../../src/protocol/server-messages";
-import { AttrRegistry } from "../../src/store/attr-registry";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
 
@@ -23,20 +19,15 @@ export const TEST_ADMIN_TOKEN = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 export function testApp(schema: unknown = null) {
   const sql = openNodeSql();
   migrate(sql);
-  const attrs = new AttrRegistry(sql);
   let clock = 1_700_000_000_000;
   const sessions = new Map<string, SessionState>();
-  const ctx: AppContext = {
-    sql,
-    attrs,
-    subscriptions: new SubscriptionStore(sql),
-    presence: new PresenceStore(sql),
-    queryCache: new QueryCache(),
+  const ctx = createAppContext(sql, {
     app: () => readApp(sql),
     session: (id) => sessions.get(id),
     now: () => ++clock,
     newId: () => crypto.randomUUID(),
-  };
+  });
+  const attrs = ctx.attrs;
   createApp(
     sql,
     attrs,

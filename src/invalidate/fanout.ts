@@ -20,7 +20,7 @@ export function affects(sub: Subscription, commit: Commit): boolean {
 export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: readonly SessionState[]): Delivery[] {
   // Every result cached before this commit may be stale; evaluations below refill it.
   ctx.queryCache.clear();
-  const failures = new Map<string, InstantError>();
+  const failures = new Map<string, Failure>();
   const deliveries: Delivery[] = [];
   for (const session of sessions) {
     if (!session.inited) continue;
@@ -28,15 +28,15 @@ export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: 
     for (const sub of ctx.subscriptions.ofSession(session.sessionId)) {
       if (!affects(sub, commit)) continue;
       const key = `${permissionKey(session)}\u0000${sub.qKey}`;
-      let evaluated: Evaluated | InstantError | undefined = failures.get(key);
+      let evaluated: Evaluated | Failure | undefined = failures.get(key);
       if (!evaluated) {
         evaluated = tryEvaluate(ctx, session, sub);
-        if (evaluated instanceof InstantError) failures.set(key, evaluated);
+        if ("failed" in evaluated) failures.set(key, evaluated);
       }
-      if (evaluated instanceof InstantError) {
-        // The query became invalid (e.g. its order attr was deleted): route the error to
-        // its subscribers the way the client expects (original-event.q).
-        deliveries.push({ sessionId: session.sessionId, message: errorMessage(evaluated, undefined, { op: "add-query", q: sub.q }) });
+      if ("failed" in evaluated) {
+        // The query became invalid (e.g. its order attr was deleted), or failed: route the
+        // error to its subscribers the way the client expects (original-event.q).
+        deliveries.push({ sessionId: session.sessionId, message: errorMessage(evaluated.failed, undefined, { op: "add-query", q: sub.q }) });
         continue;
       }
       if (evaluated.hash === sub.resultHash) {
@@ -62,11 +62,19 @@ export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: 
 /** Deps are built sorted (read-deps.ts), so equal deps serialize equally. */
 const sameDeps = (a: StoredDeps, b: ReadDeps): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
 
-function tryEvaluate(ctx: AppContext, session: SessionState, sub: Subscription): Evaluated | InstantError {
+/** A failed evaluation: Instant's error, or null for an unexpected one (a generic 500). */
+type Failure = { readonly failed: InstantError | null };
+
+/**
+ * A query that fails is reported to its own subscribers; an unexpected failure must not
+ * stop the other sessions' refreshes.
+ */
+function tryEvaluate(ctx: AppContext, session: SessionState, sub: Subscription): Evaluated | Failure {
   try {
     return evaluateQuery(ctx, session, sub.q, sub.qKey);
   } catch (err) {
-    if (err instanceof InstantError) return err;
-    throw err;
+    if (err instanceof InstantError) return { failed: err };
+    console.error("refresh evaluation failed", err);
+    return { failed: null };
   }
 }

@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { useTempDir } from "../helpers/temp-dir";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EMPTY_ROOM, PresenceStore } from "../../src/presence";
 import { InstantError } from "../../src/protocol/errors";
 import { migrate } from "../../src/store/migrations";
@@ -106,15 +105,10 @@ describe("PresenceStore", () => {
 });
 
 describe("PresenceStore across a restart (hibernation)", () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
+  const tempDir = useTempDir("presence-");
 
   it("memberships and presence survive closing and reopening the database file", () => {
-    dir = mkdtempSync(join(tmpdir(), "presence-"));
-    const file = join(dir, "app.sqlite");
+    const file = join(tempDir(), "app.sqlite");
     const first = openNodeSql(file);
     migrate(first);
     const before = new PresenceStore(first);

@@ -1,9 +1,8 @@
 // AttrRegistry: the in-memory index over the attrs/idents tables (lookups by id, by
 // forward and reverse name, id attrs), kept in step with SQLite and rebuilt from it.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { useTempDir } from "../helpers/temp-dir";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Attr } from "../../src/model/attr";
 import { SYSTEM_ATTRS } from "../../src/model/system-attrs";
 import { AttrRegistry } from "../../src/store/attr-registry";
@@ -116,15 +115,10 @@ describe("AttrRegistry writes", () => {
 });
 
 describe("AttrRegistry persistence", () => {
-  let dir: string | null = null;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = null;
-  });
+  const tempDir = useTempDir("attr-registry-");
 
   it("a reopened file database has the same attrs, names and removals", () => {
-    dir = mkdtempSync(join(tmpdir(), "attr-registry-"));
-    const path = join(dir, "app.sqlite");
+    const path = join(tempDir(), "app.sqlite");
     const first = open(path);
     for (const a of [postId, title, author, userId]) first.attrs.put(a);
     first.attrs.remove(userId.id);

@@ -1,10 +1,9 @@
 // The tx log: tx-ids are positive, strictly increasing across commits, unaffected by
 // rolled-back transactions, and durable across a reopened file database (clients
 // persist them and compare them numerically).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { useTempDir } from "../helpers/temp-dir";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
 import { appendTx, lastTxId } from "../../src/store/tx-log";
@@ -18,11 +17,7 @@ function open(path = ":memory:") {
 const commit = (sql: ReturnType<typeof open>, at: number) => sql.transaction(() => appendTx(sql, at));
 
 describe("tx log", () => {
-  let dir: string | null = null;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = null;
-  });
+  const tempDir = useTempDir("tx-log-");
 
   it("is empty (0) before the first tx", () => {
     expect(lastTxId(open())).toBe(0);
@@ -61,8 +56,7 @@ describe("tx log", () => {
   });
 
   it("ids survive a reopened file database and continue above the last one", () => {
-    dir = mkdtempSync(join(tmpdir(), "tx-log-"));
-    const path = join(dir, "app.sqlite");
+    const path = join(tempDir(), "app.sqlite");
     const sql = open(path);
     const ids = [commit(sql, 1), commit(sql, 2), commit(sql, 3)];
     sql.close();

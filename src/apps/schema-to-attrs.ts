@@ -5,7 +5,7 @@
  * can be stored without further conflict checks.
  */
 import * as z from "zod";
-import { CHECKED_DATA_TYPES, type Attr, type CheckedDataType, type Identity } from "../model/attr";
+import { type Attr, blobAttr, CHECKED_DATA_TYPES, type CheckedDataType, type Identity } from "../model/attr";
 import type { JsonValue } from "../model/triple";
 import { EDITABLE_SYSTEM_ETYPES, isReservedName } from "../tx/reserved-names";
 import { validationFailed } from "../tx/tx-errors";
@@ -63,25 +63,19 @@ export function attrsFromSchema(schema: unknown, newId: () => string): Attr[] {
     if (etype.startsWith("$") && !EDITABLE_SYSTEM_ETYPES.has(etype)) continue;
     for (const [label, def] of Object.entries(entity.attrs ?? {})) {
       if (label === "id" || isReservedName(etype, label)) continue;
-      blobs.push({
-        id: newId(),
-        forward: ident(etype, label),
-        reverse: null,
-        valueType: "blob",
-        cardinality: "one",
-        unique: def.config?.unique === true,
-        indexed: def.config?.indexed === true,
-        required: def.required === true,
-        checkedDataType: isCheckedType(def.valueType) ? def.valueType : null,
-        onDelete: null,
-        onDeleteReverse: null,
-        catalog: "user",
-      });
+      blobs.push(
+        blobAttr(newId(), ident(etype, label), {
+          unique: def.config?.unique === true,
+          indexed: def.config?.indexed === true,
+          required: def.required === true,
+          checkedDataType: isCheckedType(def.valueType) ? def.valueType : null,
+        }),
+      );
     }
   }
   const idAttrs = [...new Set(blobs.map((b) => b.forward.etype))]
     .filter((etype) => !EDITABLE_SYSTEM_ETYPES.has(etype))
-    .map((etype): Attr => ({ ...idAttrShape, id: newId(), forward: ident(etype, "id") }));
+    .map((etype) => blobAttr(newId(), ident(etype, "id"), { unique: true }));
   const links = Object.values(parsed.data.links ?? {})
     .filter(({ forward: f, reverse: r }) => !SYSTEM_LINKS.has([f.on, f.label, r.on, r.label].join("\u0000")))
     .map(({ forward, reverse }) => linkAttr(newId(), ident(forward.on, forward.label), ident(reverse.on, reverse.label), forward, reverse));
@@ -90,19 +84,6 @@ export function attrsFromSchema(schema: unknown, newId: () => string): Attr[] {
   if (problems.length > 0) throw validationFailed("schema", "plan", problems.map((message) => ({ in: ["schema"], message })));
   return attrs;
 }
-
-const idAttrShape = {
-  reverse: null,
-  valueType: "blob",
-  cardinality: "one",
-  unique: true,
-  indexed: false,
-  required: false,
-  checkedDataType: null,
-  onDelete: null,
-  onDeleteReverse: null,
-  catalog: "user",
-} as const;
 
 function linkAttr(id: string, forward: Identity, reverse: Identity, f: LinkSide, r: LinkSide): Attr {
   return {

@@ -45,6 +45,31 @@ export const isRef = (attr: Attr): boolean => attr.valueType === "ref";
 export const isIdAttr = (attr: Attr): boolean =>
   attr.valueType === "blob" && attr.forward.label === "id";
 
+/** The properties a blob attr may set; everything else has a plain field's default. */
+export type BlobProps = Partial<Pick<Attr, "unique" | "indexed" | "required" | "checkedDataType" | "catalog">>;
+
+/**
+ * A blob (non-link) attr: cardinality one, no reverse name, not unique, indexed,
+ * required or typed unless `props` says so. The one place those defaults live.
+ */
+export function blobAttr(id: string, forward: Identity, props: BlobProps = {}): Attr {
+  return {
+    id,
+    forward,
+    reverse: null,
+    valueType: "blob",
+    cardinality: "one",
+    unique: false,
+    indexed: false,
+    required: false,
+    checkedDataType: null,
+    onDelete: null,
+    onDeleteReverse: null,
+    catalog: "user",
+    ...props,
+  };
+}
+
 /** True when two attrs describe the same thing (used for add-attr idempotency). */
 export function sameAttr(a: Attr, b: Attr): boolean {
   const sameIdent = (x: Identity | null, y: Identity | null) =>

@@ -3,25 +3,16 @@
  * them by (etype, label), never by id, so fixed ids shared by all apps are enough; they
  * must only be stable.
  */
-import type { Attr } from "./attr";
+import { type Attr, blobAttr } from "./attr";
 
 type SystemBlob = { id: string; identId: string; etype: string; label: string; unique?: boolean; indexed?: boolean; type?: Attr["checkedDataType"]; required?: boolean };
 
 function blob(d: SystemBlob): Attr {
-  return {
-    id: d.id,
-    forward: { id: d.identId, etype: d.etype, label: d.label },
-    reverse: null,
-    valueType: "blob",
-    cardinality: "one",
-    unique: d.unique ?? false,
-    indexed: d.indexed ?? false,
-    required: d.required ?? false,
-    checkedDataType: d.type ?? null,
-    onDelete: null,
-    onDeleteReverse: null,
-    catalog: "system",
-  };
+  return blobAttr(
+    d.id,
+    { id: d.identId, etype: d.etype, label: d.label },
+    { unique: d.unique ?? false, indexed: d.indexed ?? false, required: d.required ?? false, checkedDataType: d.type ?? null, catalog: "system" },
+  );
 }
 
 export const SYSTEM_ATTRS: readonly Attr[] = [

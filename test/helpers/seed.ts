@@ -3,7 +3,7 @@
  * raw triple writes through value-codec, and the Instant sample fixtures.
  */
 import { readFileSync } from "node:fs";
-import type { Attr, CheckedDataType } from "../../src/model/attr";
+import { type Attr, blobAttr, type CheckedDataType } from "../../src/model/attr";
 import type { JsonValue, Triple } from "../../src/model/triple";
 import { type AttrWire, attrFromWire, attrToWire } from "../../src/protocol/attr-wire";
 import { AttrRegistry } from "../../src/store/attr-registry";
@@ -34,20 +34,11 @@ export function uid(name: string): string {
 type BlobOpts = { indexed?: boolean; unique?: boolean; type?: CheckedDataType };
 
 export function blob(etype: string, label: string, o: BlobOpts = {}): Attr {
-  return {
-    id: uid(`attr:${etype}.${label}`),
-    forward: { id: uid(`fwd:${etype}.${label}`), etype, label },
-    reverse: null,
-    valueType: "blob",
-    cardinality: "one",
+  return blobAttr(uid(`attr:${etype}.${label}`), { id: uid(`fwd:${etype}.${label}`), etype, label }, {
     unique: o.unique ?? label === "id",
     indexed: o.indexed ?? label === "id",
-    required: false,
     checkedDataType: o.type ?? null,
-    onDelete: null,
-    onDeleteReverse: null,
-    catalog: "user",
-  };
+  });
 }
 
 /** A link `etype.label` ↔ `revEtype.revLabel`; `has: "one"` makes the forward side has-one. */

@@ -4,7 +4,7 @@
  * build wire attrs and read triples back.
  */
 import { expect } from "vitest";
-import type { Attr } from "../../src/model/attr";
+import { type Attr, blobAttr } from "../../src/model/attr";
 import type { Triple } from "../../src/model/triple";
 import { attrToWire } from "../../src/protocol/attr-wire";
 import { InstantError } from "../../src/protocol/errors";
@@ -60,21 +60,7 @@ export type Fixture = ReturnType<typeof setup>;
 type AttrOpts = Partial<Omit<Attr, "id" | "forward" | "reverse">>;
 
 export function blob(n: number, etype: string, label: string, opts: AttrOpts = {}): Attr {
-  return {
-    id: uid(n),
-    forward: { id: uid(n, "b"), etype, label },
-    reverse: null,
-    valueType: "blob",
-    cardinality: "one",
-    unique: label === "id",
-    indexed: false,
-    required: false,
-    checkedDataType: null,
-    onDelete: null,
-    onDeleteReverse: null,
-    catalog: "user",
-    ...opts,
-  };
+  return { ...blobAttr(uid(n), { id: uid(n, "b"), etype, label }, { unique: label === "id" }), ...opts };
 }
 
 /** A link `etype.label` → `revEtype`, named `revEtype.revLabel` from the other side. */

@@ -5,11 +5,14 @@
  * result hash, as evaluateQuery does) after every write. The counts show how selective the
  * invalidation index is compared with the results that really changed.
  */
-import { refreshesAfterCommit, affects } from "../src/invalidate/fanout";
+import { type Commit, refreshesAfterCommit, affects } from "../src/core/refresh";
+import { anonymousAuth } from "../src/model/auth-context";
 import type { JsonValue } from "../src/model/triple";
-import { type AppContext, type Commit, createAppContext } from "../src/session/app-context";
-import { evaluateQuery, permissionKey } from "../src/session/evaluate-query";
-import { newSessionState, type SessionState } from "../src/session/session-state";
+import { type AppContext, createAppContext } from "../src/core/app-context";
+import { authKey, evaluateQuery } from "../src/core/evaluate-query";
+import { type InitedSession, newSessionState } from "../src/core/session-state";
+
+const BENCH_AUTH = anonymousAuth("00000000-0000-4000-8000-00000000be9c");
 import type { Sql } from "../src/store/sql";
 import { parseTxSteps, transact } from "../src/tx";
 import { runQuery } from "../src/query";
@@ -28,27 +31,28 @@ export function subscriptionsFor(handle: string): JsonValue[] {
   ];
 }
 
-export type FanoutSetup = { ctx: AppContext; sessions: SessionState[]; subs: number };
+export type FanoutSetup = { ctx: AppContext; sessions: InitedSession[]; subs: number };
 
 /** Opens N inited sessions and subscribes each to its queries, as add-query would. */
 export function subscribeSessions(sql: Sql, data: Dataset, n: number): FanoutSetup {
   let clock = 1_900_000_000_000;
-  const byId = new Map<string, SessionState>();
+  const byId = new Map<string, InitedSession>();
   const ctx = createAppContext(sql, {
     app: () => null,
     session: (id) => byId.get(id),
+    sessions: () => byId.values(),
     now: () => ++clock,
     newId: () => crypto.randomUUID(),
   });
-  const sessions: SessionState[] = [];
+  const sessions: InitedSession[] = [];
   let subs = 0;
   for (let i = 0; i < n; i++) {
-    const s: SessionState = { ...newSessionState(`session-${i}`), inited: true, coreVersion: "v1.0.67" };
+    const s: InitedSession = { ...newSessionState(`session-${i}`), auth: BENCH_AUTH, coreVersion: "v1.0.67" };
     byId.set(s.sessionId, s);
     sessions.push(s);
     for (const q of subscriptionsFor(data.handles[i % data.handles.length] ?? "stopa")) {
       const qKey = canonicalJson(q);
-      const { result, hash } = evaluateQuery(ctx, s, q, qKey);
+      const { result, hash } = evaluateQuery(ctx, s.auth, q, qKey);
       ctx.subscriptions.put({ sessionId: s.sessionId, qKey, q, resultHash: hash, deps: result.deps });
       subs++;
     }
@@ -73,7 +77,7 @@ export function benchFanout(setup: FanoutSetup, data: Dataset): FanoutRow[] {
   const { attrs } = ctx;
   const id = (etype: string, label: string) => attrs.forward(etype, label)?.id ?? "";
   // A book on session 0's user's shelves, and that user: writes someone subscribes to.
-  const env0 = { sql: ctx.sql, attrs, isAdmin: false };
+  const env0 = { sql: ctx.sql, attrs, auth: BENCH_AUTH };
   const own = runQuery(env0, { bookshelves: { $: { where: { "users.handle": data.handles[0] ?? "stopa" } }, books: {} } });
   const book = own.triples.find((t) => t[1] === id("books", "id"))?.[0] ?? "";
   const user = runQuery(env0, { users: { $: { where: { handle: data.handles[0] ?? "stopa" } } } }).triples[0]?.[0] ?? "";
@@ -81,7 +85,7 @@ export function benchFanout(setup: FanoutSetup, data: Dataset): FanoutRow[] {
     { name: "books.title of a book on session 0's shelf", steps: (i) => [["add-triple", book, id("books", "title"), `Title ${i}`]] },
     { name: "users.fullName of session 0's user", steps: (i) => [["add-triple", user, id("users", "fullName"), `Name ${i}`]] },
   ];
-  const env = { sql: ctx.sql, attrs, now: ctx.now, newId: ctx.newId, isAdmin: false };
+  const env = { sql: ctx.sql, attrs, now: ctx.now, newId: ctx.newId, auth: BENCH_AUTH };
   // Each run recomputes hundreds of queries: few runs, so the default bench stays within its time budget.
   const opts = { warmup: 1, minRuns: 5, maxRuns: 15, budgetMs: 1000 } as const;
 
@@ -97,7 +101,7 @@ export function benchFanout(setup: FanoutSetup, data: Dataset): FanoutRow[] {
     let changed = 0;
     const selective = measure(
       () => {
-        const deliveries = refreshesAfterCommit(ctx, commit as unknown as Commit, sessions);
+        const deliveries = refreshesAfterCommit(ctx, commit as unknown as Commit);
         changed = deliveries.reduce((n, d) => n + ((d.message as { computations?: unknown[] }).computations?.length ?? 0), 0);
       },
       opts,
@@ -118,7 +122,7 @@ export function benchFanout(setup: FanoutSetup, data: Dataset): FanoutRow[] {
       for (const sub of ctx.subscriptions.ofSession(s.sessionId)) {
         if (!affects(sub, commit as unknown as Commit)) continue;
         affected++;
-        keys.add(`${permissionKey(s)}\u0000${sub.qKey}`);
+        keys.add(`${authKey(s.auth)}\u0000${sub.qKey}`);
       }
     }
     out.push({ name: w.name, subs: setup.subs, affected, evaluations: keys.size, changed, selective: selective.median, everything: everything.median });
@@ -127,8 +131,8 @@ export function benchFanout(setup: FanoutSetup, data: Dataset): FanoutRow[] {
 }
 
 /** What evaluateQuery does, without the shared cache: the server that recomputes everything. */
-function recompute(ctx: AppContext, session: SessionState, q: JsonValue): string {
-  const result = runQuery({ sql: ctx.sql, attrs: ctx.attrs, isAdmin: session.isAdmin }, q);
+function recompute(ctx: AppContext, session: InitedSession, q: JsonValue): string {
+  const result = runQuery({ sql: ctx.sql, attrs: ctx.attrs, auth: session.auth }, q);
   return hashString(JSON.stringify([result.triples, result.pageInfo, result.aggregate]));
 }
 

@@ -7,6 +7,7 @@
  * Environment: BENCH_TRIPLES (default 100000; 1000000 for the large run),
  * BENCH_SESSIONS (default 50) for the fan-out.
  */
+import { anonymousAuth } from "../src/model/auth-context";
 import { openNodeSql } from "../src/store/node-sql";
 import { replicate, loadInto } from "./dataset";
 import { benchFanout, printFanout, subscribeSessions } from "./fanout-bench";
@@ -33,7 +34,7 @@ const data = step(`replicate zeneca to ≥ ${count(target)} triples`, () => repl
 // In-memory SQLite for the engine figures: they measure our code, not this machine's fsync.
 const sql = openNodeSql();
 const attrs = step(`load ${count(data.triples.length)} triples (${data.copies} copies, in-memory SQLite)`, () => loadInto(sql, data));
-const env = { sql, attrs, isAdmin: false };
+const env = { sql, attrs, auth: anonymousAuth("00000000-0000-4000-8000-00000000be9c") };
 
 const queries = benchQueries(env, data);
 printQueries(queries, data.triples.length);

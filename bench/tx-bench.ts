@@ -6,6 +6,7 @@
  * with the tx-log row, so the ratio is the engine's overhead over SQLite itself.
  */
 // Plain ESM files of the published client (their .d.ts sit alongside).
+import { anonymousAuth } from "../src/model/auth-context";
 import { transform } from "../node_modules/@instantdb/core/dist/esm/instaml.js";
 // Plain ESM files of the published client (their .d.ts sit alongside).
 import { tx as typedTx } from "../node_modules/@instantdb/core/dist/esm/instatx.js";
@@ -48,7 +49,7 @@ export function benchTransactions(sql: Sql, attrs: AttrRegistry, data: Dataset):
   let clock = 1_800_000_000_000;
   let fresh = 0;
   const newId = () => copyId(`00000000-0000-4000-8000-${(++fresh).toString(16).padStart(12, "0")}`, 0xeeeeeee);
-  const env: TxEnv = { sql, attrs, now: () => ++clock, newId, isAdmin: false };
+  const env: TxEnv = { sql, attrs, now: () => ++clock, newId, auth: anonymousAuth("00000000-0000-4000-8000-00000000be9c") };
   const wire = Object.fromEntries(attrs.all().map((a) => [a.id, attrToWire(a)]));
   const build = (chunk: Chunk) => transform({ attrsStore: new AttrsStoreClass(wire as never, null as never), stores: [] } as never, chunk);
 

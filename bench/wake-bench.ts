@@ -12,7 +12,7 @@ import { migrate } from "../src/store/migrations";
 import { openNodeSql } from "../src/store/node-sql";
 import type { Sql } from "../src/store/sql";
 import { lastTxId } from "../src/store/tx-log";
-import { SubscriptionStore } from "../src/session/subscription-store";
+import { SubscriptionStore } from "../src/core/subscription-store";
 import { type Dataset, loadInto } from "./dataset";
 import { count, measure, ms, ratio, settle, table } from "./measure";
 

@@ -8,15 +8,15 @@ import { requireAdmin } from "./apps/admin-auth";
 import { type AppRecord, readApp } from "./apps/app-record";
 import { type CreateAppInput, appResponse, createApp } from "./apps/create-app";
 import type { Env } from "./env";
-import { refreshesAfterCommit } from "./invalidate/fanout";
+import { refreshesAfterCommit } from "./core/refresh";
 import type { JsonValue } from "./model/triple";
 import { roomPresenceForAdmin } from "./presence";
 import { InstantError, UNEXPECTED_ERROR_MESSAGE } from "./protocol/errors";
 import type { ServerMessage } from "./protocol/server-messages";
-import { type AppContext, createAppContext, type Delivery, type Outcome } from "./session/app-context";
+import { type AppContext, createAppContext, type Delivery, type Outcome } from "./core/app-context";
 import { handleFrame } from "./session/handle-frame";
-import { disconnectSession, sweepRooms } from "./session/handle-rooms";
-import { newSessionState, restoreSessionState, type SessionState } from "./session/session-state";
+import { endSession, wakeUp } from "./core/lifecycle";
+import { newSessionState, restoreSessionState, type SessionState } from "./core/session-state";
 import { doSql } from "./store/do-sql";
 import { migrate } from "./store/migrations";
 import type { Sql } from "./store/sql";
@@ -54,13 +54,11 @@ export class AppDO extends DurableObject<Env> {
     this.core = createAppContext(this.sql, {
       app: () => (this.appRow === undefined ? (this.appRow = readApp(this.sql)) : this.appRow),
       session: (id) => this.sessions.get(id)?.state,
+      sessions: () => [...this.sessions.values()].map((s) => s.state),
       now: () => Date.now(),
       newId: () => crypto.randomUUID(),
     });
-    // Sessions that ended while no instance was running (a restart) left rows behind.
-    const live = new Set(this.sessions.keys());
-    this.core.subscriptions.retainSessions(live);
-    this.deliver(sweepRooms(this.core, live));
+    this.deliver(wakeUp(this.core, new Set(this.sessions.keys())));
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -177,8 +175,7 @@ export class AppDO extends DurableObject<Env> {
 
   private endSession(sessionId: string): void {
     if (!this.sessions.delete(sessionId)) return;
-    this.core.subscriptions.removeSession(sessionId);
-    this.deliver(disconnectSession(this.core, sessionId));
+    this.deliver(endSession(this.core, sessionId));
   }
 
   private apply(session: LiveSession, out: Outcome): void {
@@ -188,10 +185,6 @@ export class AppDO extends DurableObject<Env> {
     }
     for (const reply of out.replies) session.sink.send(reply);
     this.deliver(out.deliveries);
-    if (out.commit) {
-      const states = [...this.sessions.values()].map((s) => s.state);
-      this.deliver(refreshesAfterCommit(this.core, out.commit, states));
-    }
   }
 
   private deliver(deliveries: readonly Delivery[]): void {

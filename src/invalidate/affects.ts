@@ -5,7 +5,7 @@
  * hit other entities. Rows persisted before attr tracking match by etype, as they did.
  */
 import type { ChangeSet } from "../model/change-set";
-import type { ReadDeps, StoredDeps } from "./read-deps";
+import type { ReadDeps, StoredDeps } from "../query/read-deps";
 
 /** ReadDeps as sets, built once per deps object (subscriptions share it across commits). */
 type DepIndex = {

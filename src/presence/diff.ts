@@ -15,7 +15,7 @@
  */
 import type { JsonValue } from "../model/triple";
 import { peerToWire } from "../protocol/room-messages";
-import type { Peer, PresenceEdit, RoomSnapshot } from "./types";
+import type { Peer, PresenceEdit, RoomSnapshot } from "../model/presence";
 
 type Path = (string | number)[];
 type JsonObject = { [key: string]: JsonValue };

@@ -19,7 +19,7 @@ import {
 import type { JsonValue } from "../model/triple";
 import { presenceDeliveries, type RoomDelivery, type SupportsPatch } from "./fanout";
 import { notInRoom, type PresenceStore } from "./store";
-import type { PeerUser, PresenceData } from "./types";
+import type { PeerUser, PresenceData } from "../model/presence";
 
 export type RoomOutcome = { reply: WireMessage | null; deliveries: RoomDelivery[] };
 

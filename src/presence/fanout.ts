@@ -6,7 +6,7 @@
  */
 import { patchPresence, refreshPresence, type WireMessage } from "../protocol/room-messages";
 import { diffRoom } from "./diff";
-import type { RoomChange } from "./types";
+import type { RoomChange } from "../model/presence";
 
 /** One frame for one session; the session layer sends it on that session's socket. */
 export type RoomDelivery = { sessionId: string; message: WireMessage };

@@ -13,7 +13,7 @@
 import type { Sql } from "../store/sql";
 import { validationError } from "../protocol/errors";
 import { MAX_ROOMS_PER_SESSION } from "../protocol/limits";
-import { EMPTY_ROOM, type Peer, type PeerUser, type PresenceData, type RoomChange, type RoomSnapshot } from "./types";
+import { EMPTY_ROOM, type Peer, type PeerUser, type PresenceData, type RoomChange, type RoomSnapshot } from "../model/presence";
 
 /** What a row's peer_json holds; the peer id is the row's session_id. */
 type StoredPeer = { user: PeerUser; data: PresenceData };

@@ -6,7 +6,7 @@
  */
 import * as z from "zod";
 import type { JsonValue } from "../model/triple";
-import type { Peer, PresenceEdit, RoomSnapshot } from "../presence/types";
+import type { Peer, PresenceEdit, RoomSnapshot } from "../model/presence";
 import { isJsonObject } from "../util/json";
 import { InstantError, paramMalformed, paramMissing, validationError } from "./errors";
 import { MAX_BROADCAST_BYTES, MAX_PRESENCE_BYTES, MAX_ROOM_ID_LENGTH, MAX_TOPIC_LENGTH } from "./limits";

@@ -3,7 +3,7 @@
  * top level its page), then returns their triples and recurses into child forms, one
  * batch of parents per statement (no per-entity queries).
  */
-import type { ReadCollector } from "../invalidate/read-deps";
+import type { ReadCollector } from "./read-deps";
 import type { Attr } from "../model/attr";
 import type { JsonValue } from "../model/triple";
 import { chunk } from "../store/sql";
@@ -51,7 +51,7 @@ export function evalTopForm(st: EvalState, form: FormAst): void {
   const etype = form.key;
   const o = form.options;
   st.deps.add(etype);
-  if (o.aggregate && !st.env.isAdmin) {
+  if (o.aggregate && !st.env.auth.isAdmin) {
     throw queryError(st.root, [...form.path, "$", "aggregate"], "Aggregates are currently only available for admin queries.", "admin?");
   }
   if (o.aggregate && form.children.length > 0) {

@@ -2,7 +2,7 @@
  * runQuery: parse once, evaluate every top-level form against SQLite, and return the
  * triples the client's local engine needs, page-info, aggregates and dependencies.
  */
-import { type ReadDeps, ReadCollector } from "../invalidate/read-deps";
+import { type ReadDeps, ReadCollector } from "./read-deps";
 import type { JsonValue } from "../model/triple";
 import { parseQuery } from "./parse-query";
 import { TripleSink } from "./triple-sink";
@@ -27,10 +27,9 @@ export function runQuery(env: QueryEnv, q: JsonValue): QueryResult & { readonly 
   // etype visible to the client's scan of that etype, so they are kept for other etypes.
   const topLevel = new Set(ast.forms.map((f) => f.key));
   for (const d of st.deferred) if (!topLevel.has(d.etype)) st.sink.addAll(d.rows);
-  return {
-    triples: st.sink.triples(),
-    pageInfo: st.pageInfo,
-    aggregate: st.aggregate,
-    deps: st.reads.finish(st.deps),
-  };
+  const deps = st.reads.finish(st.deps);
+  const result: QueryResult = { triples: st.sink.triples(), pageInfo: st.pageInfo, aggregate: st.aggregate, deps };
+  // What the evaluation read stays the deps even when rules hide some of it: a write to
+  // a hidden entity can make it visible.
+  return env.visibility ? { ...env.visibility(env, ast, result), deps } : { ...result, deps };
 }

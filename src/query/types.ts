@@ -5,8 +5,22 @@
 import type { Sql } from "../store/sql";
 import type { AttrRegistry } from "../store/attr-registry";
 import type { JsonValue, Triple } from "../model/triple";
+import type { AuthContext } from "../model/auth-context";
 
-export type QueryEnv = { sql: Sql; attrs: AttrRegistry; isAdmin: boolean };
+export type QueryEnv = {
+  sql: Sql;
+  attrs: AttrRegistry;
+  /** Who asks: admin-only features (aggregates) and, through `visibility`, permissions. */
+  auth: AuthContext;
+  /** The permissions hook: removes what `auth` may not see. Absent = everything visible. */
+  visibility?: VisibilityFilter;
+};
+
+/**
+ * Filters a finished evaluation down to what the asking user may see. Runs before the
+ * result is hashed, cached or sent, so shared results are per permission context.
+ */
+export type VisibilityFilter = (env: QueryEnv, ast: QueryAst, result: QueryResult) => QueryResult;
 
 export type Cursor = [entity: string, attrId: string, value: JsonValue, createdAt: number];
 

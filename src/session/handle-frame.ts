@@ -6,24 +6,23 @@
 import { parseClientFrame } from "../protocol/client-messages";
 import { InstantError, validationError } from "../protocol/errors";
 import { errorMessage } from "../protocol/server-messages";
-import { type AppContext, type Outcome, outcome } from "./app-context";
+import { type AppContext, type Outcome, outcome } from "../core/app-context";
 import { handleInit } from "./handle-init";
 import { handleAddQuery, handleRemoveQuery } from "./handle-queries";
 import { handleRoomMessage } from "./handle-rooms";
 import { handleTransact } from "./handle-transact";
-import type { SessionState } from "./session-state";
+import { isInited, type SessionState } from "../core/session-state";
 
 export function handleFrame(ctx: AppContext, session: SessionState, text: string): Outcome {
   const parsed = parseClientFrame(text);
   if (!parsed.ok) return outcome(session, [errorMessage(parsed.error, parsed.eventId, parsed.raw)]);
   const { message, raw } = parsed;
   try {
-    if (message.op !== "init" && !session.inited) {
+    if (message.op === "init") return handleInit(ctx, session, message);
+    if (!isInited(session)) {
       throw validationError("init", null, [{ message: "`init` has not run for this session." }]);
     }
     switch (message.op) {
-      case "init":
-        return handleInit(ctx, session, message);
       case "add-query":
         return handleAddQuery(ctx, session, message);
       case "remove-query":

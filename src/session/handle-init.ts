@@ -7,11 +7,12 @@ import { InstantError, paramMalformed, paramMissing, recordNotFound, validationE
 import type { InitMessage } from "../protocol/client-messages";
 import { initOk } from "../protocol/server-messages";
 import { isUuid } from "../util/uuid";
-import { type AppContext, type Outcome, outcome } from "./app-context";
-import type { SessionState } from "./session-state";
+import { authContext } from "../model/auth-context";
+import { type AppContext, type Outcome, outcome } from "../core/app-context";
+import type { SessionState } from "../core/session-state";
 
 export function handleInit(ctx: AppContext, session: SessionState, m: InitMessage): Outcome {
-  if (session.inited) {
+  if (session.auth !== null) {
     throw validationError("init", null, [{ message: "`init` has already run for this session." }]);
   }
   if (m.appId === undefined) throw paramMissing(["app-id"]);
@@ -33,9 +34,7 @@ export function handleInit(ctx: AppContext, session: SessionState, m: InitMessag
 
   const next: SessionState = {
     ...session,
-    inited: true,
-    isAdmin,
-    userId: null,
+    auth: authContext(app.id, null, isAdmin),
     coreVersion: m.versions["@instantdb/core"] ?? null,
   };
   const reply = initOk({

@@ -8,11 +8,11 @@ import { MAX_QUERIES_PER_SESSION } from "../protocol/limits";
 import { addQueryExists, addQueryOk, removeQueryOk } from "../protocol/server-messages";
 import { lastTxId } from "../store/tx-log";
 import { canonicalJson } from "../util/json";
-import { type AppContext, type Outcome, outcome } from "./app-context";
-import { evaluateQuery } from "./evaluate-query";
-import type { SessionState } from "./session-state";
+import { type AppContext, type Outcome, outcome } from "../core/app-context";
+import type { InitedSession } from "../core/session-state";
+import { evaluateQuery } from "../core/evaluate-query";
 
-export function handleAddQuery(ctx: AppContext, session: SessionState, m: AddQueryMessage): Outcome {
+export function handleAddQuery(ctx: AppContext, session: InitedSession, m: AddQueryMessage): Outcome {
   if (m.q === null) throw validationError("query", null, [{ message: "Query can not be null." }]);
   const qKey = canonicalJson(m.q);
   if (ctx.subscriptions.get(session.sessionId, qKey)) {
@@ -23,12 +23,12 @@ export function handleAddQuery(ctx: AppContext, session: SessionState, m: AddQue
       { message: `A session may subscribe to at most ${MAX_QUERIES_PER_SESSION} queries at once.` },
     ]);
   }
-  const { result, hash } = evaluateQuery(ctx, session, m.q, qKey);
+  const { result, hash } = evaluateQuery(ctx, session.auth, m.q, qKey);
   ctx.subscriptions.put({ sessionId: session.sessionId, qKey, q: m.q, resultHash: hash, deps: result.deps });
   return outcome(session, [addQueryOk(m.eventId, m.q, result, lastTxId(ctx.sql))]);
 }
 
-export function handleRemoveQuery(ctx: AppContext, session: SessionState, m: RemoveQueryMessage): Outcome {
+export function handleRemoveQuery(ctx: AppContext, session: InitedSession, m: RemoveQueryMessage): Outcome {
   if (m.q === null) throw validationError("query", null, [{ message: "Query can not be null." }]);
   ctx.subscriptions.remove(session.sessionId, canonicalJson(m.q));
   return outcome(session, [removeQueryOk(m.eventId, m.q)]);

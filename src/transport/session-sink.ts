@@ -3,7 +3,7 @@
  * shell talks to both through this, so handlers and fan-out never know the transport.
  */
 import type { ServerMessage } from "../protocol/server-messages";
-import type { SessionState } from "../session/session-state";
+import type { SessionState } from "../core/session-state";
 
 export interface SessionSink {
   send(message: ServerMessage): void;

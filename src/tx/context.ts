@@ -6,9 +6,10 @@
 import { type Attr, isIdAttr } from "../model/attr";
 import type { ChangeSet } from "../model/change-set";
 import type { JsonValue } from "../model/triple";
+import type { AuthContext } from "../model/auth-context";
 import type { AttrRegistry } from "../store/attr-registry";
 import type { Sql } from "../store/sql";
-import type { EntityRef } from "./steps";
+import type { EntityRef, TxStep } from "./steps";
 import { valuesOf } from "./triple-sql";
 import { unknownAttr } from "./tx-errors";
 
@@ -19,8 +20,21 @@ export type TxEnv = {
   now: () => number;
   /** A fresh uuid (entities created by lookups). */
   newId: () => string;
-  isAdmin: boolean;
+  /** Who writes: admins bypass the system-namespace checks and, later, the rules. */
+  auth: AuthContext;
+  /** The permissions hook, run after the steps and before commit. Absent = allowed. */
+  authorize?: TxAuthorizer;
 };
+
+/** What the authorize hook sees: the steps as parsed and what applying them changed. */
+export type AppliedTx = { readonly steps: readonly TxStep[]; readonly changes: ChangeSet; readonly ruleParams: readonly RuleParams[] };
+
+/**
+ * Throws (permission-denied) to refuse the transaction. It runs inside the SQL
+ * transaction, so it can read the data both as it was and as it will be, and a refusal
+ * rolls everything back.
+ */
+export type TxAuthorizer = (ctx: TxContext, tx: AppliedTx) => void;
 
 export type RuleParams = { readonly entity: EntityRef; readonly etype: string | null; readonly params: { readonly [key: string]: JsonValue } };
 
@@ -28,6 +42,7 @@ export class TxContext {
   readonly sql: Sql;
   readonly attrs: AttrRegistry;
   readonly isAdmin: boolean;
+  readonly auth: AuthContext;
   readonly newId: () => string;
   /** One timestamp for every triple first written by this tx. */
   readonly t: number;
@@ -47,7 +62,8 @@ export class TxContext {
   constructor(env: TxEnv) {
     this.sql = env.sql;
     this.attrs = env.attrs;
-    this.isAdmin = env.isAdmin;
+    this.auth = env.auth;
+    this.isAdmin = env.auth.isAdmin;
     this.newId = env.newId;
     this.t = env.now();
   }

@@ -4,7 +4,8 @@
  */
 export { parseTxSteps } from "./parse";
 export { transact, executionOrder, type TxResult } from "./transact";
-export type { TxEnv, RuleParams } from "./context";
+export type { TxEnv, RuleParams, TxAuthorizer, AppliedTx } from "./context";
+export type { TxContext } from "./context";
 export type {
   TxStep,
   TxStepKind,

@@ -25,15 +25,16 @@ class ShapeError {
 }
 
 export function parseTxSteps(raw: unknown): TxStep[] {
+  // Counted before the shape check, so an oversized transaction costs nothing to refuse.
+  if (Array.isArray(raw) && raw.length > MAX_TX_STEPS) {
+    throw validationFailed("tx-steps", null, [
+      { message: `Too many steps in one transaction (${raw.length}); the limit is ${MAX_TX_STEPS}.`, in: [] },
+    ]);
+  }
   const input = jsonSchema.safeParse(raw);
   if (!input.success) throw shapeError(null, [], "json?");
   const steps = input.data;
   if (!Array.isArray(steps)) throw shapeError(steps, [], "coll?");
-  if (steps.length > MAX_TX_STEPS) {
-    throw validationFailed("tx-steps", null, [
-      { message: `Too many steps in one transaction (${steps.length}); the limit is ${MAX_TX_STEPS}.`, in: [] },
-    ]);
-  }
   steps.forEach((step, i) => {
     if (!Array.isArray(step)) throw shapeError(steps, [i], "coll?");
   });

@@ -35,7 +35,9 @@ export function transact(env: TxEnv, steps: TxStep[]): TxResult {
       const txId = appendTx(env.sql, ctx.t);
       for (const step of executionOrder(steps)) runStep(ctx, step);
       validateRequired(ctx);
-      return { txId, changes: ctx.changeSet(), ruleParams: ctx.ruleParams, attrIds: ctx.touchedAttrIds };
+      const changes = ctx.changeSet();
+      env.authorize?.(ctx, { steps, changes, ruleParams: ctx.ruleParams });
+      return { txId, changes, ruleParams: ctx.ruleParams, attrIds: ctx.touchedAttrIds };
     });
   } catch (err) {
     // The registry may hold attrs written by the rolled-back transaction.

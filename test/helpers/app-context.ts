@@ -4,10 +4,9 @@
  */
 import { createApp } from "../../src/apps/create-app";
 import { readApp } from "../../src/apps/app-record";
-import { createAppContext } from "../../src/session/app-context";
+import { createAppContext } from "../../src/core/app-context";
 import { handleFrame } from "../../src/session/handle-frame";
-import { newSessionState, type SessionState } from "../../src/session/session-state";
-import { refreshesAfterCommit } from "../../src/invalidate/fanout";
+import { newSessionState, type SessionState } from "../../src/core/session-state";
 import type { ServerMessage } from "../../src/protocol/server-messages";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
@@ -24,6 +23,7 @@ export function testApp(schema: unknown = null) {
   const ctx = createAppContext(sql, {
     app: () => readApp(sql),
     session: (id) => sessions.get(id),
+    sessions: () => sessions.values(),
     now: () => ++clock,
     newId: () => crypto.randomUUID(),
   });
@@ -50,7 +50,6 @@ export function testApp(schema: unknown = null) {
     const got = new Map<string, ServerMessage[]>([[sessionId, [...out.replies]]]);
     const push = (id: string, m: ServerMessage) => got.set(id, [...(got.get(id) ?? []), m]);
     for (const d of out.deliveries) push(d.sessionId, d.message);
-    if (out.commit) for (const d of refreshesAfterCommit(ctx, out.commit, [...sessions.values()])) push(d.sessionId, d.message);
     for (const [id, msgs] of got) inbox.get(id)?.push(...msgs);
     return got;
   };

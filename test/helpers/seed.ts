@@ -13,6 +13,7 @@ import type { Sql } from "../../src/store/sql";
 import { sortKey } from "../../src/store/sort-key";
 import { encodeValue } from "../../src/store/value-codec";
 import type { QueryEnv } from "../../src/query";
+import { authContext } from "../../src/model/auth-context";
 
 export type Db = { sql: Sql; attrs: AttrRegistry; env: QueryEnv; admin: QueryEnv };
 
@@ -20,7 +21,12 @@ export function openDb(): Db {
   const sql = openNodeSql();
   migrate(sql);
   const attrs = new AttrRegistry(sql);
-  return { sql, attrs, env: { sql, attrs, isAdmin: false }, admin: { sql, attrs, isAdmin: true } };
+  return { sql, attrs, env: { sql, attrs, auth: testAuth(false) }, admin: { sql, attrs, auth: testAuth(true) } };
+}
+
+/** An auth context for engine tests: anonymous, or admin. */
+export function testAuth(isAdmin: boolean) {
+  return authContext("00000000-0000-4000-8000-00000000a990", null, isAdmin);
 }
 
 /** A deterministic uuid-shaped id from a name (tests read better with names). */

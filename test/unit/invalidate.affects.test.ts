@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { depsAffected } from "../../src/invalidate/affects";
-import { MAX_PINNED_ENTITIES, ReadCollector, type ReadDeps, parseStoredDeps } from "../../src/invalidate/read-deps";
+import { MAX_PINNED_ENTITIES, ReadCollector, type ReadDeps, parseStoredDeps } from "../../src/query/read-deps";
 import type { ChangeSet } from "../../src/model/change-set";
 
 /** A change set writing `writes` (attr id → entity ids; null = entities unknown). */

@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { depsAffected } from "../../src/invalidate/affects";
-import { type StoredDeps, parseStoredDeps } from "../../src/invalidate/read-deps";
+import { type StoredDeps, parseStoredDeps } from "../../src/query/read-deps";
 import type { Attr } from "../../src/model/attr";
 import type { ChangeSet } from "../../src/model/change-set";
 import type { JsonValue } from "../../src/model/triple";
@@ -21,6 +21,7 @@ import { decodeValue } from "../../src/store/value-codec";
 import { parseTxSteps, transact } from "../../src/tx";
 import { linkSteps, randomTopForm } from "../helpers/random-query";
 import { Rng, type World, buildWorld, randomValue } from "../helpers/random-world";
+import { testAuth } from "../helpers/seed";
 
 const CASES = Number(process.env.INVALIDATE_CASES ?? 25);
 const FIXED = process.env.INVALIDATE_SEED;
@@ -149,7 +150,7 @@ function runWorld(seed: number, stats: Stats): string[] {
     if (ev) subs.push({ q, ...ev });
   }
   let clock = 1_800_000_000_000;
-  const env = { sql: w.db.sql, attrs: w.db.attrs, now: () => ++clock, newId: () => r.uuid(), isAdmin: true };
+  const env = { sql: w.db.sql, attrs: w.db.attrs, now: () => ++clock, newId: () => r.uuid(), auth: testAuth(true) };
   const failures: string[] = [];
   for (let i = 0; i < WRITES; i++) {
     const raw = Array.from({ length: r.int(1, 3) }, () => randomStep(r, w, ghosts)).flat();

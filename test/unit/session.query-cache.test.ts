@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Evaluated } from "../../src/session/evaluate-query";
-import { QUERY_CACHE_MAX_ENTRIES, QUERY_CACHE_MAX_TRIPLES, QueryCache } from "../../src/session/query-cache";
+import type { Evaluated } from "../../src/core/evaluate-query";
+import { QUERY_CACHE_MAX_ENTRIES, QUERY_CACHE_MAX_TRIPLES, QueryCache } from "../../src/core/query-cache";
 import { testApp } from "../helpers/app-context";
 
 const evaluated = (triples: number): Evaluated => ({

@@ -13,6 +13,7 @@ import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
 import { TRIPLE_COLUMNS, type TripleRow, rowToTriple } from "../../src/store/triple-rows";
 import { parseTxSteps, transact, type TxEnv, type TxResult } from "../../src/tx";
+import { testAuth } from "../helpers/seed";
 
 /** Deterministic uuids, distinct from the system attrs' ids. */
 export const uid = (n: number, prefix = "a"): string =>
@@ -29,10 +30,10 @@ export function setup(opts: { isAdmin?: boolean } = {}) {
     attrs,
     now: () => clock,
     newId: () => uid(++next, "f"),
-    isAdmin: opts.isAdmin ?? false,
+    auth: testAuth(opts.isAdmin ?? false),
   };
   const run = (raw: unknown, asAdmin?: boolean): TxResult =>
-    transact(asAdmin === undefined ? env : { ...env, isAdmin: asAdmin }, parseTxSteps(raw));
+    transact(asAdmin === undefined ? env : { ...env, auth: testAuth(asAdmin) }, parseTxSteps(raw));
   const triples = (e?: string): Triple[] =>
     (e === undefined
       ? sql.all<TripleRow>(`SELECT ${TRIPLE_COLUMNS} FROM triples ORDER BY e, a, v`)

@@ -3,7 +3,7 @@
  * socket's membership (the same user in two tabs is two peers). Snapshots are treated
  * as immutable so that unchanged peers can be compared by reference.
  */
-import type { JsonValue } from "../model/triple";
+import type { JsonValue } from "./triple";
 
 export type PresenceData = { [key: string]: JsonValue };
 

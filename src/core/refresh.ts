@@ -6,28 +6,33 @@
  */
 import { errorMessage, refreshOk, type Computation } from "../protocol/server-messages";
 import { InstantError } from "../protocol/errors";
-import type { AppContext, Commit, Delivery } from "../session/app-context";
-import { type Evaluated, evaluateQuery, permissionKey } from "../session/evaluate-query";
-import { acceptsAttrlessRefresh, type SessionState } from "../session/session-state";
-import type { Subscription } from "../session/subscription-store";
-import { depsAffected } from "./affects";
-import type { ReadDeps, StoredDeps } from "./read-deps";
+import type { ChangeSet } from "../model/change-set";
+import { depsAffected } from "../invalidate/affects";
+import type { ReadDeps, StoredDeps } from "../query/read-deps";
+import type { AppContext, Delivery } from "./app-context";
+import { type Evaluated, authKey, evaluateQuery } from "./evaluate-query";
+import { acceptsAttrlessRefresh, type InitedSession, isInited } from "./session-state";
+import type { Subscription } from "./subscription-store";
+
+/** A committed transaction, for the fan-out of refreshes. */
+export type Commit = { readonly txId: number; readonly changes: ChangeSet };
 
 export function affects(sub: Subscription, commit: Commit): boolean {
   return depsAffected(sub.deps, commit.changes);
 }
 
-export function refreshesAfterCommit(ctx: AppContext, commit: Commit, sessions: readonly SessionState[]): Delivery[] {
+/** Called by the commit pipeline (commit.ts) only. */
+export function refreshesAfterCommit(ctx: AppContext, commit: Commit): Delivery[] {
   // Every result cached before this commit may be stale; evaluations below refill it.
   ctx.queryCache.clear();
   const failures = new Map<string, Failure>();
   const deliveries: Delivery[] = [];
-  for (const session of sessions) {
-    if (!session.inited) continue;
+  for (const session of ctx.sessions()) {
+    if (!isInited(session)) continue;
     const computations: Computation[] = [];
     for (const sub of ctx.subscriptions.ofSession(session.sessionId)) {
       if (!affects(sub, commit)) continue;
-      const key = `${permissionKey(session)}\u0000${sub.qKey}`;
+      const key = `${authKey(session.auth)}\u0000${sub.qKey}`;
       let evaluated: Evaluated | Failure | undefined = failures.get(key);
       if (!evaluated) {
         evaluated = tryEvaluate(ctx, session, sub);
@@ -69,9 +74,9 @@ type Failure = { readonly failed: InstantError | null };
  * A query that fails is reported to its own subscribers; an unexpected failure must not
  * stop the other sessions' refreshes.
  */
-function tryEvaluate(ctx: AppContext, session: SessionState, sub: Subscription): Evaluated | Failure {
+function tryEvaluate(ctx: AppContext, session: InitedSession, sub: Subscription): Evaluated | Failure {
   try {
-    return evaluateQuery(ctx, session, sub.q, sub.qKey);
+    return evaluateQuery(ctx, session.auth, sub.q, sub.qKey);
   } catch (err) {
     if (err instanceof InstantError) return { failed: err };
     console.error("refresh evaluation failed", err);

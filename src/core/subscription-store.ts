@@ -4,7 +4,7 @@
  * the hash of the last result sent (to skip unchanged refreshes) and what its evaluation
  * read (its invalidation dependencies, invalidate/read-deps.ts).
  */
-import { type StoredDeps, parseStoredDeps } from "../invalidate/read-deps";
+import { type StoredDeps, parseStoredDeps } from "../query/read-deps";
 import type { JsonValue } from "../model/triple";
 import type { Sql } from "../store/sql";
 

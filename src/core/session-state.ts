@@ -4,20 +4,27 @@
  * holds only small facts; subscriptions and presence live in SQLite.
  */
 
-export const SESSION_STATE_VERSION = 1;
+import type { AuthContext } from "../model/auth-context";
+
+/** Version 2 carries the auth context; an older attachment is not restored (the socket closes and the client reconnects). */
+export const SESSION_STATE_VERSION = 2;
 
 export type SessionState = {
   readonly v: typeof SESSION_STATE_VERSION;
   readonly sessionId: string;
-  readonly inited: boolean;
-  readonly isAdmin: boolean;
-  readonly userId: string | null;
+  /** Built once by `init` (docs/architecture.md, "Auth context"); null until then. */
+  readonly auth: AuthContext | null;
   /** `versions["@instantdb/core"]` from init, e.g. "v1.0.67"; gates patch-presence. */
   readonly coreVersion: string | null;
 };
 
+/** A session whose `init` succeeded. */
+export type InitedSession = SessionState & { readonly auth: AuthContext };
+
+export const isInited = (s: SessionState): s is InitedSession => s.auth !== null;
+
 export function newSessionState(sessionId: string): SessionState {
-  return { v: SESSION_STATE_VERSION, sessionId, inited: false, isAdmin: false, userId: null, coreVersion: null };
+  return { v: SESSION_STATE_VERSION, sessionId, auth: null, coreVersion: null };
 }
 
 /** Reads an attachment back; anything unrecognised (an older format) yields null. */

@@ -1,6 +1,6 @@
 /**
  * Admin HTTP requests: the app must exist and the bearer token must be its admin token
- * (PROTOCOL §13.1: missing header → param-missing, wrong token → record-not-found
+ * (docs/protocol.md §13.1: missing header → param-missing, wrong token → record-not-found
  * app-admin-token).
  */
 import { paramMissing, recordNotFound } from "../protocol/errors";

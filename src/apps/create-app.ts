@@ -56,7 +56,7 @@ export function createApp(
   return app;
 }
 
-/** The app object the dashboard API returns (PROTOCOL §13.6), with the plain admin token. */
+/** The app object the dashboard API returns (docs/protocol.md §13.6), with the plain admin token. */
 export function appResponse(app: AppRecord, adminToken: string): { [k: string]: JsonValue } {
   return {
     app: {

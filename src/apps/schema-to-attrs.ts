@@ -1,5 +1,5 @@
 /**
- * The attrs an app starts with when it is created with a schema (PROTOCOL §13.6 step 3):
+ * The attrs an app starts with when it is created with a schema (docs/protocol.md §13.6 step 3):
  * the JSON of the client's `i.schema(...)` object planned against the built-in system
  * attrs. Names the system already owns are dropped or rejected, so the planned attrs
  * can be stored without further conflict checks.

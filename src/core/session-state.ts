@@ -46,7 +46,7 @@ export function versionAtLeast(version: string | null, minimum: readonly number[
   return true;
 }
 
-/** Clients newer than core 0.17.5 apply patch-presence (PROTOCOL §4.1). */
+/** Clients newer than core 0.17.5 apply patch-presence (docs/protocol.md §4.1). */
 export const supportsPresencePatch = (s: SessionState) => versionAtLeast(s.coreVersion, [0, 17, 6]);
 
 /** Clients newer than core 0.20.4 accept refresh-ok without unchanged attrs. */

@@ -1,6 +1,6 @@
 /**
  * The invalidation index's match: may a change set alter the result of a query that
- * read `deps`? False only when it provably cannot (ARCHITECTURE §5): no attr the query
+ * read `deps`? False only when it provably cannot (docs/architecture.md §5): no attr the query
  * read on any entity was written, and every write to an attr it read on pinned entities
  * hit other entities. Rows persisted before attr tracking match by etype, as they did.
  */

@@ -1,5 +1,5 @@
 /**
- * The admin API's view of a room (`GET /admin/rooms/presence`, PROTOCOL §13.2):
+ * The admin API's view of a room (`GET /admin/rooms/presence`, docs/protocol.md §13.2):
  * `{"sessions": {<sessionId>: {"peer-id", "user", "data"}}}`. Instant returns the full
  * user record there; the HTTP layer can supply it through `resolveUser`, otherwise
  * `user` stays `{id}` or null as stored.

@@ -1,5 +1,5 @@
 /**
- * Room diff → patch-presence edits (PROTOCOL §6.11), shaped for the way the real client
+ * Room diff → patch-presence edits (docs/protocol.md §6.11), shaped for the way the real client
  * applies them (Reactor `_patchPresencePeers` over `{sessionId: {data}}` with
  * utils/object.js insert/assoc/dissoc), not for editscript fidelity. Two client
  * behaviours drive every choice here:

@@ -1,5 +1,5 @@
 /**
- * Room change → the presence messages each member must receive (PROTOCOL §10.3): a
+ * Room change → the presence messages each member must receive (docs/protocol.md §10.3): a
  * full `refresh-presence` to sessions that just joined (and to clients too old for
  * patches), `patch-presence` with the diff to everyone else. Nothing is sent when the
  * room did not actually change, and nothing to sessions no longer in the room.

@@ -67,7 +67,7 @@ export class PresenceStore {
 
   /**
    * Adds the session to the room, or refreshes its user if it is already there. An
-   * existing member keeps its presence data (PROTOCOL §10.2); a new one starts with
+   * existing member keeps its presence data (docs/protocol.md §10.2); a new one starts with
    * `data` or `{}`. Throws validation-failed past MAX_ROOMS_PER_SESSION.
    */
   join(roomId: string, sessionId: string, user: PeerUser, data: PresenceData | null): RoomChange {

@@ -1,5 +1,5 @@
 /**
- * Room ops on the wire (PROTOCOL §4.5–4.8, §6.7–6.12): inbound `join-room`,
+ * Room ops on the wire (docs/protocol.md §4.5–4.8, §6.7–6.12): inbound `join-room`,
  * `leave-room`, `set-presence`, `client-broadcast` parsed into typed room commands, and
  * builders for every outbound room message. Wire names (kebab-case, plus the client's
  * camelCase `roomType` on client-broadcast) stay in this file.
@@ -20,7 +20,7 @@ export type WireMessage = { op: string; [key: string]: JsonValue };
 const jsonObject = z.custom<JsonObject>(isJsonObject, { message: "expected an object" });
 const jsonValue = z.custom<JsonValue>((v) => v !== undefined);
 
-// Unknown keys (trace ids, future fields) are stripped, per PROTOCOL §3.2.
+// Unknown keys (trace ids, future fields) are stripped, per docs/protocol.md §3.2.
 const joinRoomSchema = z.object({
   "room-id": z.string(),
   "room-type": z.string().nullish(),

@@ -20,7 +20,7 @@ export type WireableResult = {
   readonly aggregate: Readonly<Record<string, { count: number }>>;
 };
 
-/** One node, one join row holding every triple (PROTOCOL §7.1), plus page-info/aggregate. */
+/** One node, one join row holding every triple (docs/protocol.md §7.1), plus page-info/aggregate. */
 export function resultNodes(result: WireableResult): JsonValue {
   const data: { [k: string]: JsonValue } = {
     "datalog-result": { "join-rows": [result.triples as unknown as JsonValue[]] },
@@ -96,7 +96,7 @@ export function refreshOk(txId: number, computations: readonly Computation[], at
   return msg;
 }
 
-/** An `error` frame; `original-event` lets the client route it (PROTOCOL §14.2). */
+/** An `error` frame; `original-event` lets the client route it (docs/protocol.md §14.2). */
 export function errorMessage(
   error: InstantError | null,
   eventId: string | undefined,

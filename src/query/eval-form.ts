@@ -155,7 +155,7 @@ function emit(st: EvalState, form: FormAst, sel: Selection, ids: string[]): void
 }
 
 /**
- * Cardinality-one attrs of the etype (PROTOCOL §7.2 rule 1), restricted by `fields` plus
+ * Cardinality-one attrs of the etype (docs/protocol.md §7.2 rule 1), restricted by `fields` plus
  * `id` and the `order` field: the client sorts by the order attr's stored value (at every
  * level), so without it a page would come out in the wrong order.
  */

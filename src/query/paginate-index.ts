@@ -4,7 +4,7 @@
  *
  * - the null run: entities whose order value is null or missing, by entity id. Read from
  *   the id triples through triples_av (a, v, vt), whose value IS the entity id (the
- *   client's own test of presence is `[E, idAttr, E, t]`, PROTOCOL §7.3), dropping those
+ *   client's own test of presence is `[E, idAttr, E, t]`, docs/protocol.md §7.3), dropping those
  *   that have a non-null sort key;
  * - the key run: order triples with a non-null sort key through triples_ak (a, k, e),
  *   keeping those whose entity has an id triple.

@@ -1,5 +1,5 @@
 /**
- * Top-level pagination (PROTOCOL §7.4): order key validation, the page query with
+ * Top-level pagination (docs/protocol.md §7.4): order key validation, the page query with
  * cursors/offset/limit pushed into SQLite, and page-info computed the way Instant does
  * (over-fetch by one where it can, an existence query past the page otherwise).
  */

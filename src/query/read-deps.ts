@@ -1,5 +1,5 @@
 /**
- * What one query evaluation read, as the invalidation index needs it (ARCHITECTURE §5):
+ * What one query evaluation read, as the invalidation index needs it (docs/architecture.md §5):
  * attrs whose triples it read on any entity, and attrs it read only on known entities
  * (pins). A pin always names the `e` side of the triples read (the entity holding
  * them), never a ref's value side: change sets record writes by `e` (model/change-set.ts),

@@ -1,5 +1,5 @@
 /**
- * The where-clause triples of PROTOCOL §7.2: for the matched entities, every triple
+ * The where-clause triples of docs/protocol.md §7.2: for the matched entities, every triple
  * along every where path (link triples and the final attr's triples on the reached
  * entities), so the client's local re-filter reaches the same answer. `$isNull` also
  * needs the id triples of the reached entities that pass the check, which are deferred:

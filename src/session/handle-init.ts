@@ -1,6 +1,6 @@
 /**
  * `init`: binds the socket to the app, checks the admin token and refresh token, and
- * answers `init-ok` with the session id and the full attr list (PROTOCOL §4.1, §6.1).
+ * answers `init-ok` with the session id and the full attr list (docs/protocol.md §4.1, §6.1).
  */
 import { adminTokenMatches } from "../apps/app-record";
 import { InstantError, paramMalformed, paramMissing, recordNotFound, validationError } from "../protocol/errors";
@@ -26,7 +26,7 @@ export function handleInit(ctx: AppContext, session: SessionState, m: InitMessag
     isAdmin = true;
   }
   // No user accounts exist yet, so every refresh token is unknown. Answering app-user for
-  // any token makes the real client sign out and reconnect anonymously (PROTOCOL §4.1.3).
+  // any token makes the real client sign out and reconnect anonymously (docs/protocol.md §4.1.3).
   if (m.refreshToken !== null) {
     throw recordNotFound("app-user", [{ "app-id": app.id, "refresh-token": m.refreshToken }]);
   }

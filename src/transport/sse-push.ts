@@ -1,6 +1,6 @@
 /**
  * The SSE transport's other half: the `sse-init` frame that opens a stream, and the
- * POST body (snake_case, PROTOCOL §1.4) that carries a client's messages to it.
+ * POST body (snake_case, docs/protocol.md §1.4) that carries a client's messages to it.
  */
 import * as z from "zod";
 import type { JsonValue } from "../model/triple";

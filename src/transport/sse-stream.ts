@@ -1,5 +1,5 @@
 /**
- * The SSE transport (PROTOCOL §1.4): a long-lived `text/event-stream` response whose
+ * The SSE transport (docs/protocol.md §1.4): a long-lived `text/event-stream` response whose
  * first event is `sse-init`, then one JSON message per `data:` event. Clients post their
  * messages separately (POST /runtime/sse) with the session id and the stream's token.
  * @instantdb/react falls back to this after a failed WebSocket attempt and stays on it

@@ -1,6 +1,6 @@
 /**
  * The transaction engine: wire `tx-steps` → parsed steps → one atomic write to the
- * app's SQLite, with Instant's semantics and errors (PROTOCOL.md §5).
+ * app's SQLite, with Instant's semantics and errors (docs/protocol.md §5).
  */
 export { parseTxSteps } from "./parse";
 export { transact, executionOrder, type TxResult } from "./transact";

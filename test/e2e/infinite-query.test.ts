@@ -1,5 +1,5 @@
 /**
- * Infinite queries (PROTOCOL §8.6) with the real @instantdb/core client: the client
+ * Infinite queries (docs/protocol.md §8.6) with the real @instantdb/core client: the client
  * composes one infinite list out of ordinary paginated subscriptions (a starter query,
  * forward chunks `after` a cursor with a limit, frozen chunks between two cursors,
  * reverse chunks in the flipped order), so these tests prove that the server's order,

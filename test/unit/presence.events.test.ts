@@ -31,7 +31,7 @@ const B = { sessionId: "B", user: { id: "user-b" } };
 const C = { sessionId: "C", user: null };
 const to = (ds: RoomDelivery[], id: string) => ds.filter((d) => d.sessionId === id).map((d) => d.message);
 
-describe("room events: PROTOCOL §10.3 example sequence", () => {
+describe("room events: docs/protocol.md §10.3 example sequence", () => {
   it("join, set-presence, second join, leave", () => {
     const store = setup();
     const r1 = onJoin(store, A, { roomId: "R", data: null, eventId: "e1" }, allPatch);

@@ -1,4 +1,4 @@
-// Child forms through forward and reverse links, join triples and fields (PROTOCOL App. B).
+// Child forms through forward and reverse links, join triples and fields (docs/protocol.md App. B).
 import { describe, expect, it } from "vitest";
 import { runQuery } from "../../src/query";
 import { blob, entity, link, openDb, putAttrs, uid } from "../helpers/seed";

@@ -1,5 +1,5 @@
 // Differential tests: the client's own engine over our returned triples must show what
-// it computes over the full data set (PROTOCOL §7.2, ARCHITECTURE §4).
+// it computes over the full data set (docs/protocol.md §7.2, docs/architecture.md §4).
 import { describe, expect, it } from "vitest";
 import type { Attr } from "../../src/model/attr";
 import type { JsonValue } from "../../src/model/triple";

@@ -1,5 +1,5 @@
 /**
- * `order` (PROTOCOL §7.3–7.4): asc/desc on number, string (the client's en-US collator),
+ * `order` (docs/protocol.md §7.3–7.4): asc/desc on number, string (the client's en-US collator),
  * date (timestamps, ISO strings and epoch ms mixed) and boolean attrs; null and missing
  * values first in asc, last in desc; ties by entity id; cursors through the stored sort
  * key; validation errors; order on children ignored server-side.

@@ -1,4 +1,4 @@
-// Pagination: limit/offset/cursors/last and page-info (PROTOCOL §7.4).
+// Pagination: limit/offset/cursors/last and page-info (docs/protocol.md §7.4).
 import { describe, expect, it } from "vitest";
 import type { JsonValue } from "../../src/model/triple";
 import { type Cursor, runQuery } from "../../src/query";

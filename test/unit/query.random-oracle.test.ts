@@ -1,5 +1,5 @@
 /**
- * Seeded random differential test (ARCHITECTURE §4): for random schemas, data and
+ * Seeded random differential test (docs/architecture.md §4): for random schemas, data and
  * queries (test/helpers/random-world.ts, random-query.ts), what the client's own engine
  * shows over OUR returned triples and page-info must equal what it computes over the
  * FULL data set. Pages that are not leading (offset/after/before) and `last` pages are
@@ -41,7 +41,7 @@ function stripPaging(etype: string, form: Obj): Obj {
   return { [etype]: { ...form, $: opts } };
 }
 
-/** The page the client should show: cut from its full order the way PROTOCOL §7.4 describes. */
+/** The page the client should show: cut from its full order the way docs/protocol.md §7.4 describes. */
 function expectedWindow(all: Row[], opts: Obj): { rows: Row[]; start: number; end: number } {
   let start = 0;
   let end = all.length;
@@ -73,7 +73,7 @@ function knownClientGap(w: World, etype: string, q: Obj): boolean {
   const keys = [...text.matchAll(/"([^"]+)":/g)].flatMap((m) => (m[1] as string).split("."));
   const nonMonotone = /"\$not"|"\$ne"|"\$isNull"|,null\]|\[null/.test(text);
   if ((nonMonotone || text.includes('"fields"')) && keys.some((k) => back.has(k))) return true;
-  // `$in` with null: the server matches null or missing (PROTOCOL §8.3), the client only
+  // `$in` with null: the server matches null or missing (docs/protocol.md §8.3), the client only
   // stored nulls, so a page may hold entities the client then drops.
   const paged = Object.keys((q[etype] as { $?: Obj }).$ ?? {}).some((k) => k === "order" || PAGE_KEYS.includes(k));
   if (paged && /,null\]|\[null/.test(text)) return true;

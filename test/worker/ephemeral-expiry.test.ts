@@ -1,5 +1,5 @@
 /**
- * Ephemeral apps expire (PROTOCOL §13.6: deleted ~14 days after creation): the DO's
+ * Ephemeral apps expire (docs/protocol.md §13.6: deleted ~14 days after creation): the DO's
  * alarm deletes the app and its data, after which its id is unknown again.
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";

@@ -86,6 +86,40 @@ export const MIGRATIONS: readonly Migration[] = [
     // String keys need the collation table (JS); existing string triples are keyed once.
     after: backfillSortKeys,
   },
+  {
+    version: 4,
+    name: "auth: refresh-token hashes, magic-code hashes, rate-limit windows",
+    statements: [
+      // Refresh tokens exist here only as sha256 hashes (src/auth/refresh-tokens.ts).
+      `CREATE TABLE auth_refresh_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      )`,
+      // Sign-out of a user and user deletion revoke all of a user's tokens.
+      `CREATE INDEX auth_refresh_tokens_by_user ON auth_refresh_tokens (user_id)`,
+      // Outstanding magic codes, hashed; attempts counts wrong guesses for the email since the code was made.
+      `CREATE TABLE auth_magic_codes (
+        email TEXT NOT NULL,
+        code_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (email, code_hash)
+      )`,
+      // Pruning expired codes.
+      `CREATE INDEX auth_magic_codes_by_created ON auth_magic_codes (created_at)`,
+      // Fixed-window counters (src/auth/rate-limit.ts): one row per (limit, key) window.
+      `CREATE TABLE auth_rate_limits (
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (bucket, key)
+      )`,
+      // Pruning finished windows.
+      `CREATE INDEX auth_rate_limits_by_window ON auth_rate_limits (bucket, window_start)`,
+    ],
+  },
 ];
 
 /** Brings the database up to the newest migration. Returns the versions it applied. */

@@ -9,6 +9,7 @@ import { runQuery } from "../../src/query";
 import { attrToWire } from "../../src/protocol/attr-wire";
 import { clientView } from "../helpers/oracle";
 import { type Db, openDb, uid } from "../helpers/seed";
+import { queryTree } from "../../src/admin/result-tree";
 import { adminTransact, schemaApp } from "./admin.fixtures";
 
 const U = (n: number) => uid(`user${n}`);
@@ -122,5 +123,21 @@ describe("admin steps applied by the tx engine", () => {
       throwOnMissingAttrs: true,
     });
     expect(res.ruleParams).toEqual([{ entity: { kind: "id", id: P(1) }, etype: "posts", params: { secret: "s" } }]);
+  });
+
+  it("the whole admin round trip: transact steps, then the query tree", () => {
+    const db = schemaApp();
+    adminTransact(db, [["update", "users", U(1), { email: "a@b.c", name: "Ada" }]]);
+    adminTransact(db, [
+      ["create", "posts", P(1), { title: "first", n: 1 }],
+      ["link", "posts", P(1), { author: { email: "a@b.c" } }],
+      ["update", "profiles", uid("profile1"), { bio: "hi" }],
+      ["link", "users", 'lookup__email__"a@b.c"', { profile: uid("profile1") }],
+    ]);
+    const { tree } = queryTree(db.admin, { users: { posts: {}, profile: {} }, posts: {} }, { inference: true });
+    expect(tree).toEqual({
+      users: [{ id: U(1), email: "a@b.c", name: "Ada", posts: [{ id: P(1), title: "first", n: 1, author: U(1) }], profile: { id: uid("profile1"), bio: "hi", user: U(1) } }],
+      posts: [{ id: P(1), title: "first", n: 1, author: U(1) }],
+    });
   });
 });

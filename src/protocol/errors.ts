@@ -58,27 +58,37 @@ export class InstantError extends Error {
 /** The body Instant sends for an unexpected failure. */
 export const UNEXPECTED_ERROR_MESSAGE = "Yikes, something broke on our end! Sorry about that.";
 
-/** One validation problem inside a `validation-failed` hint. */
+/**
+ * One validation problem inside a `validation-failed` hint. Spec failures carry only
+ * `expected`/`in`; some problems nest their own `hint` (e.g. the admin API's missing
+ * attributes list).
+ */
 export type ValidationProblem = {
-  message: string;
+  message?: string;
   expected?: string;
   in?: (string | number)[];
+  hint?: JsonValue;
 };
 
 /**
  * `validation-failed` in Instant's shape: message "Validation failed for <data-type>:
- * <messages joined by ', '>", hint `{data-type, input, errors}`.
+ * <messages joined by ', '>" (just "Validation failed for <data-type>" when no problem
+ * has a message), hint `{data-type, input, errors}`.
  */
 export function validationError(
   dataType: string,
   input: JsonValue | undefined,
   problems: ValidationProblem[],
 ): InstantError {
-  const message = `Validation failed for ${dataType}: ${problems.map((p) => p.message).join(", ")}`;
+  const messages = problems.flatMap((p) => (p.message === undefined ? [] : [p.message]));
+  const base = `Validation failed for ${dataType}`;
+  const message = messages.length === 0 ? base : `${base}: ${messages.join(", ")}`;
   const errors = problems.map((p) => {
-    const e: { [k: string]: JsonValue } = { message: p.message };
+    const e: { [k: string]: JsonValue } = {};
+    if (p.message !== undefined) e.message = p.message;
     if (p.expected !== undefined) e.expected = p.expected;
     if (p.in !== undefined) e.in = p.in;
+    if (p.hint !== undefined) e.hint = p.hint;
     return e;
   });
   return new InstantError("validation-failed", message, { "data-type": dataType, input, errors });

@@ -13,7 +13,7 @@ import { Params } from "./params";
 import { MissingAttr, queryError } from "./query-errors";
 import { needsLink, resolveWhere } from "./resolve-where";
 import type { TripleSink } from "./triple-sink";
-import type { FormAst, FormOptions, PageInfo, QueryEnv } from "./types";
+import type { FormAst, FormOptions, PageInfo, QueryEnv, SelectionObserver } from "./types";
 import { type DeferredIds, collectWhereTriples, leavesOf } from "./where-triples";
 import { whereCompiler } from "./where-sql";
 
@@ -27,6 +27,7 @@ export type EvalState = {
   readonly deferred: DeferredIds[];
   readonly pageInfo: Record<string, PageInfo>;
   readonly aggregate: Record<string, { count: number }>;
+  readonly observer: SelectionObserver | null;
 };
 
 type Selection = { etype: string; idAttr: Attr; cond: Cond | null; predicate: (p: Params, x: string) => string };
@@ -82,6 +83,7 @@ export function evalTopForm(st: EvalState, form: FormAst): void {
     ids = selectIds(st, sel, null);
     readTopSelection(st, sel, ids);
   }
+  if (ids.length > 0) st.observer?.top(form, ids);
   emit(st, form, sel, ids);
 }
 
@@ -188,6 +190,8 @@ function evalChild(st: EvalState, parentEtype: string, parentIds: string[], form
   st.reads.onEntities([sel.idAttr.id], candidates);
   const ids = selectIds(st, sel, candidates);
   const keep = new Set(ids);
-  st.sink.addAll(joins.filter((r) => keep.has(childOf(r))));
+  const kept = joins.filter((r) => keep.has(childOf(r)));
+  st.sink.addAll(kept);
+  if (st.observer && kept.length > 0) st.observer.child(form, kept.map((r) => (fwd ? [r.e, String(r.v)] : [String(r.v), r.e])));
   emit(st, form, sel, ids);
 }

@@ -7,10 +7,10 @@ import type { JsonValue } from "../model/triple";
 import { parseQuery } from "./parse-query";
 import { TripleSink } from "./triple-sink";
 import { type EvalState, evalTopForm } from "./eval-form";
-import type { QueryEnv, QueryResult } from "./types";
+import type { QueryEnv, QueryResult, SelectionObserver } from "./types";
 
 /** The result; its deps are what the evaluation read (see invalidate/read-deps.ts). */
-export function runQuery(env: QueryEnv, q: JsonValue): QueryResult & { readonly deps: ReadDeps } {
+export function runQuery(env: QueryEnv, q: JsonValue, observer?: SelectionObserver): QueryResult & { readonly deps: ReadDeps } {
   const ast = parseQuery(q);
   const st: EvalState = {
     env,
@@ -21,6 +21,7 @@ export function runQuery(env: QueryEnv, q: JsonValue): QueryResult & { readonly 
     deferred: [],
     pageInfo: {},
     aggregate: {},
+    observer: observer ?? null,
   };
   for (const form of ast.forms) evalTopForm(st, form);
   // Id triples reached only through `$isNull` paths would make entities of a top-level

@@ -41,6 +41,18 @@ export type QueryResult = {
   deps: QueryDeps;
 };
 
+/**
+ * Told which entities each form selected. A result's triples are one flat set; a caller
+ * that needs its structure (the admin API's object tree) listens here instead of
+ * re-evaluating the query.
+ */
+export type SelectionObserver = {
+  /** A top-level form's selected entities (its page when it paginates); not called when none. */
+  top(form: FormAst, ids: readonly string[]): void;
+  /** A child form's matched `[parent, child]` pairs, for all its parents at once; not called when none. */
+  child(form: FormAst, pairs: readonly (readonly [parent: string, child: string])[]): void;
+};
+
 // ---- AST ----
 
 export type Direction = "asc" | "desc";

@@ -4,13 +4,14 @@
  * close and RPC to the pure core, then does the I/O the core's Outcome asks for.
  */
 import { DurableObject } from "cloudflare:workers";
-import { requireAdmin } from "./apps/admin-auth";
+import type { ApiCall, ApiReply } from "./api/api-call";
+import type { ApiServices } from "./api/api-result";
+import { handleApiCall } from "./api/dispatch";
 import { type AppRecord, readApp } from "./apps/app-record";
-import { type CreateAppInput, appResponse, createApp } from "./apps/create-app";
+import { emailSenderFromEnv } from "./auth/email";
+import { cryptoRandomBytes } from "./auth/random";
 import type { Env } from "./env";
 import { refreshesAfterCommit } from "./core/refresh";
-import type { JsonValue } from "./model/triple";
-import { roomPresenceForAdmin } from "./presence";
 import { InstantError, UNEXPECTED_ERROR_MESSAGE } from "./protocol/errors";
 import type { ServerMessage } from "./protocol/server-messages";
 import { type AppContext, createAppContext, type Delivery, type Outcome } from "./core/app-context";
@@ -23,9 +24,6 @@ import type { Sql } from "./store/sql";
 import type { SessionSink } from "./transport/session-sink";
 import { openSseStream } from "./transport/sse-stream";
 import { parseSsePush, type SsePush, sseInitFrame, sseTokenHash } from "./transport/sse-push";
-
-/** What RPC calls from the Worker return: an HTTP status and a serialized JSON body. */
-export type RpcReply = { status: number; body: string };
 
 type LiveSession = { state: SessionState; sink: SessionSink; sseTokenHash?: string };
 
@@ -119,15 +117,30 @@ export class AppDO extends DurableObject<Env> {
     return Response.json({});
   }
 
-  /** RPC from the Worker: create this app (dashboard / operator routes). */
-  async createApp(input: CreateAppInput): Promise<RpcReply> {
-    const reply = this.rpc(() => {
-      const app = createApp(this.sql, this.core.attrs, input, Date.now(), () => crypto.randomUUID());
-      this.appRow = app;
-      return appResponse(app, input.adminToken);
-    });
-    if (this.appRow?.expiresAt) await this.ctx.storage.setAlarm(this.appRow.expiresAt);
-    return reply;
+  /**
+   * The one RPC method (src/api/api-call.ts): every HTTP API call, parsed by the Worker.
+   * The core answers; the shell delivers the refreshes it caused and arms the expiry
+   * alarm of a new ephemeral app.
+   */
+  async call(call: ApiCall): Promise<ApiReply> {
+    try {
+      const result = await handleApiCall(this.core, call, this.services());
+      this.deliver(result.deliveries ?? []);
+      if (call.request.op === "create-app") {
+        this.appRow = undefined;
+        const expiresAt = this.core.app()?.expiresAt;
+        if (expiresAt) await this.ctx.storage.setAlarm(expiresAt);
+      }
+      return { status: 200, body: JSON.stringify(result.body) };
+    } catch (err) {
+      if (err instanceof InstantError) return { status: err.status, body: JSON.stringify(err.toBody()) };
+      console.error("api call failed", call.request.op, err);
+      return { status: 500, body: JSON.stringify({ message: UNEXPECTED_ERROR_MESSAGE }) };
+    }
+  }
+
+  private services(): ApiServices {
+    return { email: emailSenderFromEnv(this.env), randomBytes: cryptoRandomBytes };
   }
 
   /** An ephemeral app's expiry: its sessions end and all its data is deleted. */
@@ -145,24 +158,6 @@ export class AppDO extends DurableObject<Env> {
     this.appRow = undefined;
     migrate(this.sql);
     this.boot();
-  }
-
-  /** RPC from the Worker: a room's presence for the admin API. */
-  roomPresence(appId: string, adminToken: string | null, roomId: string): RpcReply {
-    return this.rpc(() => {
-      requireAdmin(this.core.app(), appId, adminToken);
-      return roomPresenceForAdmin(this.core.presence, roomId);
-    });
-  }
-
-  private rpc(fn: () => JsonValue): RpcReply {
-    try {
-      return { status: 200, body: JSON.stringify(fn()) };
-    } catch (err) {
-      if (err instanceof InstantError) return { status: err.status, body: JSON.stringify(err.toBody()) };
-      console.error("rpc failed", err);
-      return { status: 500, body: JSON.stringify({ message: UNEXPECTED_ERROR_MESSAGE }) };
-    }
   }
 
   private sessionOf(ws: WebSocket): LiveSession | undefined {

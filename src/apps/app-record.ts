@@ -6,6 +6,7 @@
 import type { JsonValue } from "../model/triple";
 import type { Sql } from "../store/sql";
 import { sha256Hex } from "../util/sha256";
+import type { MagicCodeTemplate } from "../auth/email-template";
 
 export const APP_STATUSES = ["active", "read-only", "disabled"] as const;
 export type AppStatus = (typeof APP_STATUSES)[number];
@@ -21,6 +22,8 @@ export type AppRecord = {
   readonly status: AppStatus;
   /** The permission rules document (`rules.code`), stored for the permissions layer. */
   readonly rules: JsonValue | null;
+  /** The magic-code email's subject and body; absent = the default template. */
+  readonly magicCodeTemplate?: MagicCodeTemplate | null;
 };
 
 const APP_KEY = "app";

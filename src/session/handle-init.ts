@@ -1,15 +1,18 @@
 /**
- * `init`: binds the socket to the app, checks the admin token and refresh token, and
- * answers `init-ok` with the session id and the full attr list (docs/protocol.md §4.1, §6.1).
+ * `init`: binds the socket to the app, checks the admin token and the refresh token,
+ * builds the session's auth context once, and answers `init-ok` with the session id, the
+ * full attr list and the signed-in user (docs/protocol.md §4.1, §6.1).
  */
 import { adminTokenMatches } from "../apps/app-record";
-import { InstantError, paramMalformed, paramMissing, recordNotFound, validationError } from "../protocol/errors";
-import type { InitMessage } from "../protocol/client-messages";
-import { initOk } from "../protocol/server-messages";
-import { isUuid } from "../util/uuid";
-import { authContext } from "../model/auth-context";
+import { findUserByRefreshToken, toAuthUser, type UserObject } from "../auth/users";
 import { type AppContext, type Outcome, outcome } from "../core/app-context";
 import type { SessionState } from "../core/session-state";
+import { authContext } from "../model/auth-context";
+import type { JsonValue } from "../model/triple";
+import type { InitMessage } from "../protocol/client-messages";
+import { InstantError, paramMalformed, paramMissing, recordNotFound, validationError } from "../protocol/errors";
+import { initOk } from "../protocol/server-messages";
+import { isUuid } from "../util/uuid";
 
 export function handleInit(ctx: AppContext, session: SessionState, m: InitMessage): Outcome {
   if (session.auth !== null) {
@@ -25,16 +28,19 @@ export function handleInit(ctx: AppContext, session: SessionState, m: InitMessag
     if (!adminTokenMatches(app, m.adminToken)) throw recordNotFound("app-admin-token", [{ "app-id": app.id }]);
     isAdmin = true;
   }
-  // No user accounts exist yet, so every refresh token is unknown. Answering app-user for
-  // any token makes the real client sign out and reconnect anonymously (docs/protocol.md §4.1.3).
+  let user: UserObject | null = null;
   if (m.refreshToken !== null) {
-    throw recordNotFound("app-user", [{ "app-id": app.id, "refresh-token": m.refreshToken }]);
+    // Any token that names no user (unknown, revoked, its user deleted, not a uuid) gets
+    // exactly this error, which makes the real client sign out and reconnect anonymously
+    // (docs/protocol.md §4.1.3). The token itself is never echoed.
+    user = isUuid(m.refreshToken) ? findUserByRefreshToken({ sql: ctx.sql, attrs: ctx.attrs, appId: app.id }, m.refreshToken.toLowerCase()) : null;
+    if (!user) throw recordNotFound("app-user", [{ "app-id": app.id }]);
   }
   if (app.status === "disabled") throw new InstantError("app-disabled", "This app has been disabled.");
 
   const next: SessionState = {
     ...session,
-    auth: authContext(app.id, null, isAdmin),
+    auth: authContext(app.id, user ? toAuthUser(user) : null, isAdmin),
     coreVersion: m.versions["@instantdb/core"] ?? null,
   };
   const reply = initOk({
@@ -42,7 +48,7 @@ export function handleInit(ctx: AppContext, session: SessionState, m: InitMessag
     sessionId: session.sessionId,
     attrs: ctx.attrs.all(),
     status: app.status,
-    auth: { app: { id: app.id, title: app.title }, user: null, "admin?": isAdmin },
+    auth: { app: { id: app.id, title: app.title }, user: user as JsonValue | null, "admin?": isAdmin },
   });
   return outcome(next, [reply]);
 }

@@ -13,6 +13,7 @@ import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
 import type { Sql } from "../../src/store/sql";
 import { transact, type TxEnv, type TxStep } from "../../src/tx";
+import { testAuth } from "../helpers/seed";
 
 export const APP_ID = "6f0e8b7a-2c1d-4e3f-9a8b-7c6d5e4f3a2b";
 export const T0 = 1_700_000_000_000;
@@ -58,7 +59,7 @@ export function authSetup(opts: { randomBytes?: RandomBytes } = {}) {
     randomBytes: opts.randomBytes ?? seededBytes(),
     newId: () => uid(++users, "e"),
   };
-  const txEnv: TxEnv = { sql, attrs, now: () => clock, newId: () => uid(++txIds, "f"), isAdmin: true };
+  const txEnv: TxEnv = { sql, attrs, now: () => clock, newId: () => uid(++txIds, "f"), auth: testAuth(true) };
   return {
     sql,
     attrs,

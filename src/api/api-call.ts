@@ -1,0 +1,67 @@
+/**
+ * The typed surface between the Worker's HTTP routes and an app's Durable Object: every
+ * HTTP API call is parsed once in the Worker (src/http) into an ApiCall, sent over the
+ * one RPC method, and answered by the core's dispatcher (dispatch.ts). Streams (SSE) are
+ * the only HTTP traffic that reaches the object another way (its `fetch`).
+ */
+import type { JsonValue } from "../model/triple";
+
+/** `as-email` / `as-token` / `as-guest` on admin requests (docs/protocol.md §13.1). */
+export type Impersonation =
+  | { readonly kind: "email"; readonly email: string }
+  | { readonly kind: "token"; readonly token: string }
+  | { readonly kind: "guest" };
+
+/** What an admin request proves about its caller. */
+export type AdminCredentials = { readonly adminToken: string | null; readonly as: Impersonation | null };
+
+export type UserSelector =
+  | { readonly by: "id"; readonly id: string }
+  | { readonly by: "email"; readonly email: string }
+  | { readonly by: "refresh-token"; readonly refreshToken: string };
+
+export type ExtraFields = { readonly [label: string]: JsonValue };
+
+/** Runtime auth endpoints: called by browser clients, no credential beyond the body. */
+export type RuntimeRequest =
+  | { readonly op: "send-magic-code"; readonly email: string }
+  | {
+      readonly op: "verify-magic-code";
+      readonly email: string;
+      readonly code: string;
+      readonly guestRefreshToken: string | null;
+      readonly extraFields: ExtraFields | null;
+    }
+  | { readonly op: "verify-refresh-token"; readonly refreshToken: string }
+  | { readonly op: "sign-in-guest"; readonly extraFields: ExtraFields | null }
+  | { readonly op: "sign-out"; readonly refreshToken: string };
+
+/** Admin API endpoints (docs/protocol.md §13.2). */
+export type AdminRequest =
+  | { readonly op: "admin-query"; readonly query: { readonly [key: string]: JsonValue }; readonly inference: boolean }
+  | { readonly op: "admin-transact"; readonly steps: JsonValue[]; readonly throwOnMissingAttrs: boolean }
+  | { readonly op: "admin-create-token"; readonly user: UserSelector; readonly extraFields: ExtraFields | null }
+  | { readonly op: "admin-magic-code"; readonly email: string; readonly send: boolean }
+  | { readonly op: "admin-verify-magic-code"; readonly email: string; readonly code: string; readonly extraFields: ExtraFields | null }
+  | { readonly op: "admin-sign-in-guest"; readonly extraFields: ExtraFields | null }
+  | { readonly op: "admin-get-user"; readonly user: UserSelector }
+  | { readonly op: "admin-delete-user"; readonly user: UserSelector }
+  | { readonly op: "admin-sign-out"; readonly user: UserSelector }
+  | { readonly op: "admin-room-presence"; readonly roomId: string };
+
+export type CreateAppRequest = {
+  readonly op: "create-app";
+  readonly title: string;
+  readonly adminToken: string;
+  readonly ephemeral: boolean;
+  readonly schema: JsonValue | null;
+  readonly rules: JsonValue | null;
+};
+
+export type ApiCall =
+  | { readonly appId: string; readonly request: RuntimeRequest }
+  | { readonly appId: string; readonly credentials: AdminCredentials; readonly request: AdminRequest }
+  | { readonly appId: string; readonly request: CreateAppRequest };
+
+/** What the object answers: an HTTP status and a JSON body, serialized once. */
+export type ApiReply = { readonly status: number; readonly body: string };

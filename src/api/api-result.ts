@@ -1,0 +1,20 @@
+/**
+ * What an API handler returns to the object's shell: the 200 body, and the frames live
+ * sessions must get because of it (refreshes after a commit). Errors are thrown as
+ * InstantError and become Instant's error body with their status.
+ */
+import type { EmailSender } from "../auth/email";
+import type { RandomBytes } from "../auth/random";
+import type { Delivery } from "../core/app-context";
+import type { JsonValue } from "../model/triple";
+
+export type ApiResult = {
+  readonly body: JsonValue | { readonly [key: string]: unknown };
+  readonly deliveries?: readonly Delivery[];
+};
+
+/** The I/O the API needs, injected by the shell (fakes in tests). */
+export type ApiServices = {
+  readonly email: EmailSender;
+  readonly randomBytes: RandomBytes;
+};

@@ -1,0 +1,38 @@
+/**
+ * The app object's one RPC entry point: a parsed ApiCall → its result. Runtime calls
+ * need the app to exist; admin calls also resolve their credentials into the auth
+ * context (admin-credentials.ts); app creation needs the app not to exist yet.
+ */
+import { createApp } from "../apps/create-app";
+import { appResponse } from "../apps/create-app";
+import type { AppContext } from "../core/app-context";
+import { roomPresenceForAdmin } from "../presence";
+import { recordNotFound } from "../protocol/errors";
+import { adminData } from "./admin-data";
+import { adminAuth } from "./admin-credentials";
+import type { ApiCall, RuntimeRequest } from "./api-call";
+import type { ApiResult, ApiServices } from "./api-result";
+import { adminAuthEndpoint, runtimeAuth } from "./auth-endpoints";
+
+export async function handleApiCall(ctx: AppContext, call: ApiCall, services: ApiServices): Promise<ApiResult> {
+  const r = call.request;
+  if (r.op === "create-app") {
+    const app = createApp(ctx.sql, ctx.attrs, { ...r, id: call.appId }, ctx.now(), ctx.newId);
+    return { body: appResponse(app, r.adminToken) };
+  }
+  const app = ctx.app();
+  if (!app || app.id !== call.appId) throw recordNotFound("app", [{ id: call.appId }]);
+  if (!("credentials" in call)) return runtimeAuth(ctx, app, services, r as RuntimeRequest);
+
+  const auth = adminAuth({ sql: ctx.sql, attrs: ctx.attrs, appId: app.id }, app, call.appId, call.credentials);
+  const a = call.request;
+  switch (a.op) {
+    case "admin-query":
+    case "admin-transact":
+      return adminData(ctx, auth, a);
+    case "admin-room-presence":
+      return { body: roomPresenceForAdmin(ctx.presence, a.roomId) };
+    default:
+      return adminAuthEndpoint(ctx, app, services, a);
+  }
+}

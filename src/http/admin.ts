@@ -1,0 +1,147 @@
+/**
+ * `/admin/*`: the HTTP API `@instantdb/admin` calls (docs/protocol.md §13). The app id
+ * comes from the `app-id` header or `?app_id=`; the admin token from `Authorization:
+ * Bearer`; `as-email` / `as-token` / `as-guest` make data requests run as a user. Every
+ * route the admin SDK can call either works or answers Instant's error body saying it is
+ * not supported here: none is a bare 404.
+ */
+import { Hono } from "hono";
+import type { AdminCredentials, AdminRequest, ExtraFields, Impersonation, UserSelector } from "../api/api-call";
+import { bearerToken } from "../apps/admin-auth";
+import { InstantError, paramMalformed, paramMissing } from "../protocol/errors";
+import { appId } from "./app-id";
+import { appStub, callApp, type HttpContext, type HttpEnv } from "./context";
+import { asArray, asBoolean, asEmail, asObject, asTrimmedString, asUuid, jsonObjectBody, type JsonObject, optionalParam, param } from "./params";
+
+export const adminRoutes = new Hono<HttpEnv>();
+
+adminRoutes.use("*", appId("header", "query"));
+
+/** Only data requests honour impersonation; auth and rooms always need the admin token. */
+type Impersonable = "impersonable" | "admin-only";
+
+function credentials(c: HttpContext, mode: Impersonable): AdminCredentials {
+  const adminToken = bearerToken(c.req.header("authorization"));
+  if (mode === "admin-only") return { adminToken, as: null };
+  return { adminToken, as: impersonation(c) };
+}
+
+function impersonation(c: HttpContext): Impersonation | null {
+  const token = c.req.header("as-token");
+  if (token !== undefined) {
+    if (!asUuid(token)) throw paramMalformed(["asUser", "token"], null);
+    return { kind: "token", token: token.toLowerCase() };
+  }
+  const email = c.req.header("as-email");
+  if (email !== undefined) {
+    const parsed = asEmail(email);
+    if (!parsed) throw paramMalformed(["asUser", "email"], email);
+    return { kind: "email", email: parsed };
+  }
+  if (c.req.header("as-guest") !== undefined) return { kind: "guest" };
+  return null;
+}
+
+const admin =
+  (mode: Impersonable, parse: (body: JsonObject, c: HttpContext) => AdminRequest) =>
+  async (c: HttpContext): Promise<Response> => {
+    const body = c.req.method === "GET" || c.req.method === "DELETE" ? {} : await jsonObjectBody(c.req);
+    const request = parse(body, c);
+    return callApp(c, { appId: c.get("appId"), credentials: credentials(c, mode), request });
+  };
+
+const extraFields = (b: JsonObject): ExtraFields | null => optionalParam(b, ["body", "extra-fields"], asObject);
+
+/** `{email}`, `{id}` or `{refresh_token}`, from a body or a query string. */
+function userSelector(source: JsonObject, where: "body" | "query"): UserSelector {
+  if (source.id !== undefined) return { by: "id", id: param(source, [where, "id"], asUuid) };
+  if (source.email !== undefined) return { by: "email", email: param(source, [where, "email"], asEmail) };
+  if (source.refresh_token !== undefined) {
+    return { by: "refresh-token", refreshToken: param(source, [where, "refresh_token"], asUuid, { secret: true }) };
+  }
+  throw paramMissing([where, "email"]);
+}
+
+const queryParams = (c: HttpContext): JsonObject => c.req.query();
+
+adminRoutes.post(
+  "/query",
+  admin("impersonable", (b) => ({
+    op: "admin-query",
+    query: param(b, ["body", "query"], asObject),
+    inference: optionalParam(b, ["body", "inference?"], asBoolean) ?? false,
+  })),
+);
+
+adminRoutes.post(
+  "/transact",
+  admin("impersonable", (b) => ({
+    op: "admin-transact",
+    steps: param(b, ["body", "steps"], asArray),
+    throwOnMissingAttrs: optionalParam(b, ["body", "throw-on-missing-attrs?"], asBoolean) ?? false,
+  })),
+);
+
+adminRoutes.post(
+  "/refresh_tokens",
+  admin("admin-only", (b) => ({ op: "admin-create-token", user: userSelector(b, "body"), extraFields: extraFields(b) })),
+);
+
+adminRoutes.post("/magic_code", admin("admin-only", (b) => ({ op: "admin-magic-code", email: param(b, ["body", "email"], asEmail), send: false })));
+adminRoutes.post("/send_magic_code", admin("admin-only", (b) => ({ op: "admin-magic-code", email: param(b, ["body", "email"], asEmail), send: true })));
+
+adminRoutes.post(
+  "/verify_magic_code",
+  admin("admin-only", (b) => ({
+    op: "admin-verify-magic-code",
+    email: param(b, ["body", "email"], asEmail),
+    code: param(b, ["body", "code"], asTrimmedString, { secret: true }),
+    extraFields: extraFields(b),
+  })),
+);
+
+adminRoutes.post("/sign_in_guest", admin("admin-only", (b) => ({ op: "admin-sign-in-guest", extraFields: extraFields(b) })));
+
+adminRoutes.get("/users", admin("admin-only", (_b, c) => ({ op: "admin-get-user", user: userSelector(queryParams(c), "query") })));
+adminRoutes.delete("/users", admin("admin-only", (_b, c) => ({ op: "admin-delete-user", user: userSelector(queryParams(c), "query") })));
+adminRoutes.post("/sign_out", admin("admin-only", (b) => ({ op: "admin-sign-out", user: userSelector(b, "body") })));
+
+adminRoutes.get(
+  "/rooms/presence",
+  admin("admin-only", (_b, c) => ({ op: "admin-room-presence", roomId: param(queryParams(c), ["query", "room-id"], asTrimmedString) })),
+);
+
+/**
+ * `subscribeQuery`: an SSE stream of the query's results, opened with POST. The object
+ * holds the subscription; the credentials travel as headers the object reads itself.
+ */
+adminRoutes.post("/subscribe-query", async (c) => {
+  const res = await appStub(c.env, c.get("appId")).fetch(c.req.raw);
+  return new Response(res.body, res);
+});
+
+/** Routes of the admin SDK that this server does not offer yet, each with its reason. */
+const UNSUPPORTED: readonly [method: "get" | "post" | "put" | "delete", path: string, reason: string][] = [
+  ["post", "/query_perms_check", "permission checks arrive with permission rules"],
+  ["post", "/transact_perms_check", "permission checks arrive with permission rules"],
+  ["put", "/storage/upload", "file storage is not available yet"],
+  ["get", "/storage/files", "file storage is not available yet"],
+  ["delete", "/storage/files", "file storage is not available yet"],
+  ["post", "/storage/files/delete", "file storage is not available yet"],
+  ["post", "/storage/signed-upload-url", "file storage is not available yet"],
+  ["get", "/storage/signed-download-url", "file storage is not available yet"],
+  ["post", "/sse", "admin streams and sync tables are not available yet"],
+  ["post", "/sse/push", "admin streams and sync tables are not available yet"],
+  ["get", "/schema", "schema reads arrive with instant-cli support"],
+  ["get", "/soft_deleted_attrs", "deleted attrs are not kept on this server"],
+];
+
+for (const [method, path, reason] of UNSUPPORTED) {
+  adminRoutes[method](path, (c) => {
+    throw notSupported(`${c.req.method} /admin${path}`, reason);
+  });
+}
+
+export function notSupported(route: string, reason: string): InstantError {
+  return new InstantError("validation-failed", `${route} is not supported by this server: ${reason}.`, { route }, 501);
+}

@@ -1,24 +1,28 @@
 /**
- * The bench's data: Instant's own "zeneca" sample app (users → bookshelves → books),
- * replicated with fresh entity ids until it reaches the wanted number of triples, so the
- * shape (fan-out of links, value sizes) stays realistic while the volume grows.
+ * The bench's data: the generated sample library (test/sample-library: users →
+ * bookshelves → books, with its typed and indexed attrs) at BENCH_TRIPLES triples, so the
+ * shape (fan-out of links, value sizes) stays realistic while the volume grows and the
+ * repository needs no data set of its own. INSTANT_SAMPLE_DATA=<dir> benches an export
+ * in Instant's format instead, as it is (see test/sample-library/sample-dir.ts).
  * Loaded with plain INSERTs in one transaction: loading is setup, not what we measure.
  */
-import { readFileSync } from "node:fs";
 import type { Attr } from "../src/model/attr";
 import type { JsonValue, Triple } from "../src/model/triple";
-import { type AttrWire, attrFromWire, attrToWire } from "../src/protocol/attr-wire";
+import { attrToWire } from "../src/protocol/attr-wire";
 import { AttrRegistry } from "../src/store/attr-registry";
 import { migrate } from "../src/store/migrations";
 import { sortKey } from "../src/store/sort-key";
 import type { Sql } from "../src/store/sql";
 import { encodeValue } from "../src/store/value-codec";
+import { DEFAULT_TRIPLES, generateLibrary, type Library } from "../test/sample-library/generate";
+import { readSampleDir, SAMPLE_DATA_ENV, sampleDirFromEnv } from "../test/sample-library/sample-dir";
 
-const FIXTURE = "/work/shared/fixtures/instant-sample-data/zeneca";
+/** One fixed seed: runs on the same size bench the same data. */
+const BENCH_SEED = 1;
 
 /**
- * Index and type the attrs the bench filters and orders on, as an app's schema would
- * (the raw sample data leaves them untyped and unindexed).
+ * An external export may leave the attrs the bench filters and orders on untyped and
+ * unindexed; they get what an app's schema would give them (the library has them).
  */
 const TYPED: Record<string, Partial<Attr>> = {
   "books.pageCount": { indexed: true, checkedDataType: "number" },
@@ -27,58 +31,32 @@ const TYPED: Record<string, Partial<Attr>> = {
   "bookshelves.order": { indexed: true, checkedDataType: "number" },
 };
 
-/** Unique attrs whose values must stay unique across copies. */
-const UNIQUE_STRINGS = new Set(["users.handle", "users.email"]);
-
-/** The copy's created_at offset: one copy's span (~440 s) plus a margin, so copies don't interleave. */
-const COPY_SPAN_MS = 500_000;
-
 export type Dataset = {
+  /** Where the data came from, for the printed setup lines. */
+  readonly source: string;
   readonly attrs: Attr[];
   readonly wireAttrs: { [k: string]: JsonValue }[];
   /** Every triple, held in memory for the client-engine baseline only. */
   readonly triples: Triple[];
-  readonly copies: number;
-  /** Handles of the users, copy by copy (copy 0 keeps the original "stopa", "joe", …). */
+  /** Handles of the users, in creation order (the library's start with "stopa", "joe", …). */
   readonly handles: string[];
 };
 
-export function zenecaAttrs(): Attr[] {
-  const raw = JSON.parse(readFileSync(`${FIXTURE}/attrs.json`, "utf8")) as AttrWire[];
-  return raw.map((w) => {
-    const a = attrFromWire(w);
-    return { ...a, ...TYPED[`${a.forward.etype}.${a.forward.label}`] };
-  });
+const fromLibrary = (source: string, lib: Library): Dataset => ({ source, ...lib });
+
+/** The bench's main data set: the external export if one is named, else the library at `target`. */
+export function benchDataset(target: number): Dataset {
+  const dir = sampleDirFromEnv();
+  if (dir === null) return fromLibrary(`generated library, seed ${BENCH_SEED}`, generateLibrary({ seed: BENCH_SEED, triples: target }));
+  // An external set is benched at its own size: BENCH_TRIPLES only sizes generated data.
+  const lib = readSampleDir(dir);
+  const attrs = lib.attrs.map((a) => (a.checkedDataType ? a : { ...a, ...TYPED[`${a.forward.etype}.${a.forward.label}`] }));
+  return { source: `${SAMPLE_DATA_ENV}=${dir}`, ...lib, attrs, wireAttrs: attrs.map(attrToWire) };
 }
 
-function zenecaTriples(): [string, string, JsonValue, number][] {
-  return JSON.parse(readFileSync(`${FIXTURE}/triples.json`, "utf8")) as [string, string, JsonValue, number][];
-}
-
-/** A fresh, valid uuid for entity `id` in copy `k` (copy 0 keeps the original ids). */
-export const copyId = (id: string, k: number): string => (k === 0 ? id : `f${k.toString(16).padStart(7, "0")}${id.slice(8)}`);
-
-/** Builds the replicated triples (≥ `target`, whole copies) without touching SQLite. */
-export function replicate(target: number): Dataset {
-  const attrs = zenecaAttrs();
-  const base = zenecaTriples();
-  const byId = new Map(attrs.map((a) => [a.id, a]));
-  const copies = Math.max(1, Math.ceil(target / base.length));
-  const triples: Triple[] = [];
-  const handles: string[] = [];
-  for (let k = 0; k < copies; k++) {
-    for (const [e, a, v, t] of base) {
-      const attr = byId.get(a);
-      const name = attr ? `${attr.forward.etype}.${attr.forward.label}` : "";
-      let value = v;
-      // Entity ids appear as values in id triples and ref triples: both follow the copy.
-      if (attr && typeof v === "string" && (attr.valueType === "ref" || attr.forward.label === "id")) value = copyId(v, k);
-      else if (k > 0 && typeof v === "string" && UNIQUE_STRINGS.has(name)) value = `${v}-${k}`;
-      if (name === "users.handle") handles.push(value as string);
-      triples.push([copyId(e, k), a, value, t + k * COPY_SPAN_MS]);
-    }
-  }
-  return { attrs, wireAttrs: attrs.map(attrToWire), triples, copies, handles };
+/** The small data set the wake bench compares with: the library at its default size. */
+export function smallDataset(): Dataset {
+  return fromLibrary(`generated library, ${DEFAULT_TRIPLES} triples`, generateLibrary({ seed: BENCH_SEED }));
 }
 
 /** Migrates `sql`, stores the attrs and inserts every triple in one transaction. */

@@ -1,7 +1,7 @@
 /**
  * Transaction throughput: small client-style transactions (built by the real client's
  * step builder, instaml.transform, ahead of time) through parseTxSteps + transact on the
- * replicated database. The baseline, measured in the same run, is the storage floor:
+ * bench database. The baseline, measured in the same run, is the storage floor:
  * the same triples written with bare prepared statements in one SQLite transaction,
  * with the tx-log row, so the ratio is the engine's overhead over SQLite itself.
  */
@@ -19,12 +19,12 @@ import type { Sql } from "../src/store/sql";
 import { appendTx } from "../src/store/tx-log";
 import { encodeValue } from "../src/store/value-codec";
 import { parseTxSteps, transact, type TxEnv } from "../src/tx";
-import { copyId, type Dataset } from "./dataset";
+import type { Dataset } from "./dataset";
 import { count, measure, ms, ratio, settle, summarize, table } from "./measure";
 
 type Chunk = Parameters<typeof transform>[1];
 type Builder = { update(args: object): Chunk & Builder; link(args: object): Chunk };
-// The client's `tx` is typed by an app schema; the bench uses zeneca's namespaces untyped.
+// The client's `tx` is typed by an app schema; the bench uses the library's namespaces untyped.
 const on = (etype: string, id: string): Builder => (typedTx as unknown as Record<string, Record<string, Builder>>)[etype]?.[id] as Builder;
 
 /** Prebuilt transactions per kind: each is applied once, as a client would send it. */
@@ -33,22 +33,25 @@ const WARMUP_PAIRS = 20;
 const PAIRS = POOL;
 const RUN_OPTS = { warmup: 5, minRuns: 50, maxRuns: POOL - 10, budgetMs: 500 } as const;
 
-/** Ids from the first copy of the data, which every scale has. */
-const SHELF = "f0000001-0000-4000-8000-000000000000";
+/** A fresh v4-shaped id per `n`; `tag` (one hex digit) keeps each kind's ids apart from the others. */
+const freshId = (tag: string, n: number) => `${tag.repeat(8)}-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 
 type Kind = { readonly name: string; readonly build: (i: number) => Chunk };
 
 export type TxRow = { name: string; triples: number; parse: number; ours: number; floor: number };
 
 export function benchTransactions(sql: Sql, attrs: AttrRegistry, data: Dataset): TxRow[] {
-  const bookIdAttr = attrs.forward("books", "id")?.id;
-  const shelfIdAttr = attrs.forward("bookshelves", "id")?.id;
-  const books = data.triples.filter((t) => t[1] === bookIdAttr).map((t) => t[0]);
-  const shelves = data.triples.filter((t) => t[1] === shelfIdAttr).map((t) => t[0]);
-  const shelf = shelves[0] ?? SHELF;
+  const idsOf = (etype: string) => {
+    const idAttr = attrs.forward(etype, "id")?.id;
+    return data.triples.filter((t) => t[1] === idAttr).map((t) => t[0]);
+  };
+  const books = idsOf("books");
+  const shelves = idsOf("bookshelves");
+  const users = idsOf("users");
+  const shelf = shelves[0] ?? "";
   let clock = 1_800_000_000_000;
   let fresh = 0;
-  const newId = () => copyId(`00000000-0000-4000-8000-${(++fresh).toString(16).padStart(12, "0")}`, 0xeeeeeee);
+  const newId = () => freshId("e", ++fresh);
   const env: TxEnv = { sql, attrs, now: () => ++clock, newId, auth: anonymousAuth("00000000-0000-4000-8000-00000000be9c") };
   const wire = Object.fromEntries(attrs.all().map((a) => [a.id, attrToWire(a)]));
   const build = (chunk: Chunk) => transform({ attrsStore: new AttrsStoreClass(wire as never, null as never), stores: [] } as never, chunk);
@@ -65,7 +68,7 @@ export function benchTransactions(sql: Sql, attrs: AttrRegistry, data: Dataset):
       build: (i) => [
         on("bookshelves", shelves[i % shelves.length] ?? "").update({ order: i }),
         on("bookshelves", shelves[(i + 1) % shelves.length] ?? "").update({ desc: `desc ${i}` }),
-        on("users", copyId("a55a5231-5c4d-4033-b859-7790c45c22d5", i % data.copies)).update({ fullName: `Name ${i}` }),
+        on("users", users[i % users.length] ?? "").update({ fullName: `Name ${i}` }),
       ] as unknown as Chunk,
     },
   ];
@@ -104,7 +107,7 @@ export function benchTransactions(sql: Sql, attrs: AttrRegistry, data: Dataset):
   return out;
 }
 
-const newBookId = (i: number) => copyId(`00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`, 0xbbbbbbb);
+const newBookId = (i: number) => freshId("b", i);
 
 export function printTransactions(rows: readonly TxRow[], tripleCount: number): void {
   table(

@@ -3,8 +3,8 @@
  * on an existing database file: open it, run migrate (a no-op by then), build the
  * AttrRegistry and SubscriptionStore, read the last tx-id, and load the subscriptions
  * on first use. The baseline, measured in the same run, is the same wake on a file
- * holding the unreplicated sample (2.6k triples): the ratio should stay near 1 whatever
- * the data size, because nothing on this path may read the triples.
+ * holding the generated library at its default size (~2.6k triples): the ratio should
+ * stay near 1 whatever the data size, because nothing on this path may read the triples.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { AttrRegistry } from "../src/store/attr-registry";
@@ -60,7 +60,7 @@ function wake(path: string, phases: number[]): void {
 }
 
 /**
- * `main` is the bench's replicated in-memory database (with the fan-out's subscriptions):
+ * `main` is the bench's in-memory database (with the fan-out's subscriptions):
  * VACUUM INTO copies it to a file without loading the data a second time.
  */
 export function benchWake(small: Dataset, main: Sql): WakeRow[] {
@@ -72,8 +72,8 @@ export function benchWake(small: Dataset, main: Sql): WakeRow[] {
   writeFile(smallPath, small, subs);
   main.run(`VACUUM INTO ?`, largePath);
   const files = [
-    { name: "baseline: sample as shipped", path: smallPath },
-    { name: "replicated", path: largePath },
+    { name: "baseline: small library", path: smallPath },
+    { name: "bench data set", path: largePath },
   ];
   const out: WakeRow[] = [];
   for (const f of files) {

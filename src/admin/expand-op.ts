@@ -1,5 +1,5 @@
 /**
- * One admin op → the wire tx-steps the browser client would have sent for it (PROTOCOL
+ * One admin op → the wire tx-steps the browser client would have sent for it (docs/protocol.md
  * §5.2), resolved against the app's attrs plus the planned ones. Differences from the
  * client, all from Instant's admin/model.clj: `update`/`merge` never infer `update`
  * mode from cached data (`{"upsert": true}` → mode "upsert", `false` → "update",

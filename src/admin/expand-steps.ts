@@ -1,5 +1,5 @@
 /**
- * `POST /admin/transact` steps → the tx engine's TxSteps (PROTOCOL §13.5).
+ * `POST /admin/transact` steps → the tx engine's TxSteps (docs/protocol.md §13.5).
  *
  * The expansion produces the *wire* tx-steps a browser client would send for the same
  * ops (add-attr steps for the attrs to create, then each op's triples) and hands them

@@ -1,5 +1,5 @@
 /**
- * Entity positions of admin ops (PROTOCOL §13.5): a uuid, `lookup__<label>__<json>`,
+ * Entity positions of admin ops (docs/protocol.md §13.5): a uuid, `lookup__<label>__<json>`,
  * `[label, value]` or `{label: value}`, turned into what the tx engine understands (the
  * uuid as given, or a `[attrId, value]` lookup ref). A label with a dot (`owner.id`)
  * that names no attr is a lookup through the has-one link `owner` by the linked id.

@@ -18,7 +18,7 @@ export type AttrNames = {
 export type PlannedBlobProps = { readonly unique: boolean; readonly indexed: boolean };
 export type PlannedRefProps = PlannedBlobProps & { readonly cardinality: Cardinality };
 
-/** A plain field: blob, cardinality one, not unique, not indexed (PROTOCOL §2.4). */
+/** A plain field: blob, cardinality one, not unique, not indexed (docs/protocol.md §2.4). */
 export const FIELD_PROPS: PlannedBlobProps = { unique: false, indexed: false };
 /** An etype's `id` attr: unique, not indexed. */
 export const ID_PROPS: PlannedBlobProps = { unique: true, indexed: false };

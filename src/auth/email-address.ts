@@ -1,5 +1,5 @@
 /**
- * Email addresses as the auth flows key them: lower-cased and trimmed (PROTOCOL.md §12),
+ * Email addresses as the auth flows key them: lower-cased and trimmed (docs/protocol.md §12),
  * then checked against the dot-atom shape Instant accepts. Anything else is rejected
  * by the HTTP layer as `param-malformed`.
  */

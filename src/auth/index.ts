@@ -1,5 +1,5 @@
 /**
- * App-user auth (PROTOCOL.md §12, §13.2): `$users` rows, refresh tokens, magic codes,
+ * App-user auth (docs/protocol.md §12, §13.2): `$users` rows, refresh tokens, magic codes,
  * rate limits and email delivery, as a pure core the HTTP layer calls. Writes to
  * `$users` come back as tx steps for the commit pipeline; see sign-in.ts for the
  * call-commit-complete sequence.

@@ -2,7 +2,7 @@
  * `$users` rows: ordinary entities of the app's triple store, read here straight from
  * the indexed `triples` table and written only through tx steps returned to the
  * caller (the commit pipeline applies them as an admin transaction). The user object
- * is Instant's (PROTOCOL.md §12.1): the row's `$users` fields plus `app_id`,
+ * is Instant's (docs/protocol.md §12.1): the row's `$users` fields plus `app_id`,
  * `created_at` (the id triple's time) and `isGuest`; the caller adds `refresh_token`.
  */
 import type { Attr } from "../model/attr";

@@ -6,7 +6,8 @@
  * and limit/first/last/offset (cursors are added by the test from a previous page).
  */
 import type { JsonValue } from "../../src/model/triple";
-import { type BlobSpec, type Rng, type World, randomDate, randomString, randomValue } from "./random-world";
+import type { Rng } from "../sample-library/prng";
+import { type BlobSpec, type World, randomDate, randomString, randomValue } from "./random-world";
 
 type Obj = { [k: string]: JsonValue };
 type Step = { label: string; next: string };

@@ -8,42 +8,8 @@
 import type { Attr, CheckedDataType } from "../../src/model/attr";
 import type { JsonValue, Triple } from "../../src/model/triple";
 import { attrToWire } from "../../src/protocol/attr-wire";
+import type { Rng } from "../sample-library/prng";
 import { type Db, addTriples, blob, link, openDb, putAttrs } from "./seed";
-
-/** mulberry32: small, fast, good enough for test data; same seed → same stream. */
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0;
-  }
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)] as T;
-  }
-  some<T>(xs: readonly T[], max: number): T[] {
-    const copy = [...xs];
-    const out: T[] = [];
-    const n = this.int(0, Math.min(max, copy.length));
-    for (let i = 0; i < n; i++) out.push(copy.splice(Math.floor(this.next() * copy.length), 1)[0] as T);
-    return out;
-  }
-  uuid(): string {
-    const hex = Array.from({ length: 32 }, () => "0123456789abcdef"[this.int(0, 15)]).join("");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-  }
-}
 
 export type BlobKind = CheckedDataType | "json" | "any";
 export type BlobSpec = { label: string; kind: BlobKind; attr: Attr };

@@ -1,11 +1,10 @@
 /**
  * Test seeding for the query engine: a migrated in-memory database, attr builders,
- * raw triple writes through value-codec, and the Instant sample fixtures.
+ * raw triple writes through value-codec, and loaded sample libraries (generated, or an
+ * external export named by INSTANT_SAMPLE_DATA).
  */
-import { readFileSync } from "node:fs";
 import { type Attr, blobAttr, type CheckedDataType } from "../../src/model/attr";
 import type { JsonValue, Triple } from "../../src/model/triple";
-import { type AttrWire, attrFromWire, attrToWire } from "../../src/protocol/attr-wire";
 import { AttrRegistry } from "../../src/store/attr-registry";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
@@ -14,6 +13,8 @@ import { sortKey } from "../../src/store/sort-key";
 import { encodeValue } from "../../src/store/value-codec";
 import type { QueryEnv } from "../../src/query";
 import { authContext } from "../../src/model/auth-context";
+import { generateLibrary, type Library, type LibraryOptions } from "../sample-library/generate";
+import { readSampleDir } from "../sample-library/sample-dir";
 
 export type Db = { sql: Sql; attrs: AttrRegistry; env: QueryEnv; admin: QueryEnv };
 
@@ -88,19 +89,20 @@ export function entity(db: Db, etype: string, id: string, fields: Record<string,
 
 export type Fixture = { db: Db; wireAttrs: { [k: string]: JsonValue }[]; triples: Triple[] };
 
-const FIXTURES = "/work/shared/fixtures/instant-sample-data";
-
-/**
- * Loads a sample data set. `tweak` may adjust attrs (e.g. index and type one) before
- * they are stored; movies triples get synthetic created_at values.
- */
-export function loadFixture(name: "zeneca" | "movies", tweak: (a: Attr) => Attr = (a) => a): Fixture {
-  const raw = JSON.parse(readFileSync(`${FIXTURES}/${name}/attrs.json`, "utf8")) as AttrWire[] | Record<string, AttrWire>;
-  const attrs = (Array.isArray(raw) ? raw : Object.values(raw)).map((w) => tweak(attrFromWire(w)));
-  const rawTriples = JSON.parse(readFileSync(`${FIXTURES}/${name}/triples.json`, "utf8")) as JsonValue[][];
-  const triples: Triple[] = rawTriples.map((t, i) => [t[0] as string, t[1] as string, t[2] as JsonValue, (t[3] as number | undefined) ?? 1_700_000_000_000 + i]);
+/** A fresh database holding `lib`'s attrs and triples. */
+export function fixtureOf(lib: Library): Fixture {
   const db = openDb();
-  putAttrs(db, attrs);
-  addTriples(db, triples);
-  return { db, wireAttrs: attrs.map(attrToWire), triples };
+  putAttrs(db, lib.attrs);
+  db.sql.transaction(() => addTriples(db, lib.triples));
+  return { db, wireAttrs: lib.wireAttrs, triples: lib.triples };
+}
+
+/** The generated sample library (test/sample-library), loaded: default seed and size unless told. */
+export function loadLibrary(opts: LibraryOptions = {}): Fixture {
+  return fixtureOf(generateLibrary(opts));
+}
+
+/** An external export directory (see test/sample-library/sample-dir.ts), loaded as it is. */
+export function loadSampleDir(dir: string): Fixture {
+  return fixtureOf(readSampleDir(dir));
 }

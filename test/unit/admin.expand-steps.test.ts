@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { lookup } from "../../node_modules/@instantdb/core/dist/esm/instatx.js";
 import type { JsonValue } from "../../src/model/triple";
 import { InstantError } from "../../src/protocol/errors";
-import { Rng } from "../helpers/random-world";
+import { Rng } from "../sample-library/prng";
 import { type Db, openDb, uid } from "../helpers/seed";
 import { type Chunk, adminSteps, adminWire, clientWire, normalize, on, schemaApp } from "./admin.fixtures";
 

@@ -21,7 +21,8 @@ import { queryTree } from "../../src/admin/result-tree";
 import type { JsonValue, Triple } from "../../src/model/triple";
 import { type PageInfo, runQuery } from "../../src/query";
 import { randomTopForm } from "../helpers/random-query";
-import { Rng, type World, buildWorld } from "../helpers/random-world";
+import { type World, buildWorld } from "../helpers/random-world";
+import { Rng } from "../sample-library/prng";
 
 const CASES = Number(process.env.ADMIN_TREE_CASES ?? 300);
 const FIXED = process.env.ADMIN_TREE_SEED;
@@ -87,7 +88,7 @@ function normalizeAll(w: World, data: Obj, q: Obj, admin: boolean): Obj {
   return Object.fromEntries(Object.keys(q).map((k) => [k, normalize(w, data[k], q[k] as Obj, k, admin) ?? null]));
 }
 
-/** The page the client should show: cut from its full order the way PROTOCOL §7.4 describes. */
+/** The page the client should show: cut from its full order the way docs/protocol.md §7.4 describes. */
 function expectedWindow(all: Obj[], opts: Obj): Obj[] {
   let start = 0;
   let end = all.length;

@@ -20,7 +20,8 @@ import { runQuery } from "../../src/query";
 import { decodeValue } from "../../src/store/value-codec";
 import { parseTxSteps, transact } from "../../src/tx";
 import { linkSteps, randomTopForm } from "../helpers/random-query";
-import { Rng, type World, buildWorld, randomValue } from "../helpers/random-world";
+import { type World, buildWorld, randomValue } from "../helpers/random-world";
+import { Rng } from "../sample-library/prng";
 import { testAuth } from "../helpers/seed";
 
 const CASES = Number(process.env.INVALIDATE_CASES ?? 25);

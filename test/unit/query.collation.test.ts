@@ -10,7 +10,7 @@ import { collationKey, sortKey } from "../../src/store/sort-key";
 import type { Sql, SqlRow, SqlValue } from "../../src/store/sql";
 import { VT } from "../../src/store/value-codec";
 import { rekeyAttr } from "../../src/store/sort-key-backfill";
-import { Rng } from "../helpers/random-world";
+import { Rng } from "../sample-library/prng";
 import { addTriples, blob, openDb, putAttrs, uid } from "../helpers/seed";
 
 const collator = new Intl.Collator("en-US");

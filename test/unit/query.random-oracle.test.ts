@@ -21,7 +21,8 @@ import { InstantError } from "../../src/protocol/errors";
 import { type PageInfo, runQuery } from "../../src/query";
 import { clientView, viewOfResult } from "../helpers/oracle";
 import { orderFields, randomTopForm } from "../helpers/random-query";
-import { Rng, type World, buildWorld } from "../helpers/random-world";
+import { type World, buildWorld } from "../helpers/random-world";
+import { Rng } from "../sample-library/prng";
 
 const CASES = Number(process.env.QUERY_ORACLE_CASES ?? 400);
 const FIXED = process.env.QUERY_ORACLE_SEED;

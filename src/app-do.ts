@@ -6,6 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ApiCall, ApiReply } from "./api/api-call";
 import type { ApiServices } from "./api/api-result";
+import { type AdminSubscribeCall, openAdminSubscription } from "./api/admin-subscribe";
 import { handleApiCall } from "./api/dispatch";
 import { type AppRecord, readApp } from "./apps/app-record";
 import { emailSenderFromEnv } from "./auth/email";
@@ -63,6 +64,7 @@ export class AppDO extends DurableObject<Env> {
     const path = new URL(request.url).pathname;
     if (path === "/runtime/sse" && request.method === "GET") return this.openSse();
     if (path === "/runtime/sse" && request.method === "POST") return this.pushSse(request);
+    if (path === "/admin/subscribe-query" && request.method === "POST") return this.openAdminSubscription(request);
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
@@ -102,6 +104,24 @@ export class AppDO extends DurableObject<Env> {
     const token = crypto.randomUUID();
     const stream = openSseStream(sseInitFrame(state.sessionId, token), () => this.endSession(state.sessionId));
     this.sessions.set(state.sessionId, { state, sink: stream.sink, sseTokenHash: sseTokenHash(token) });
+    return stream.response;
+  }
+
+  /** POST /admin/subscribe-query: an admin SDK's live query, streamed as object trees. */
+  private async openAdminSubscription(request: Request): Promise<Response> {
+    const call = (await request.json()) as AdminSubscribeCall; // built by our own Worker
+    const sessionId = crypto.randomUUID();
+    let opened: ReturnType<typeof openAdminSubscription>;
+    try {
+      opened = openAdminSubscription(this.core, call, sessionId);
+    } catch (err) {
+      if (err instanceof InstantError) return Response.json(err.toBody(), { status: err.status });
+      throw err;
+    }
+    // The SDK reads no token: its stream takes no pushes.
+    const stream = openSseStream(sseInitFrame(sessionId, crypto.randomUUID()), () => this.endSession(sessionId));
+    this.sessions.set(sessionId, { state: opened.session, sink: stream.sink });
+    stream.sink.send(opened.first);
     return stream.response;
   }
 

@@ -18,7 +18,8 @@
  */
 import type { Attr } from "../model/attr";
 import type { JsonValue, Triple } from "../model/triple";
-import { type FormAst, type PageInfo, type QueryEnv, runQuery } from "../query";
+import { type FormAst, type PageInfo, type QueryEnv, type QueryResult, runQuery } from "../query";
+import type { ReadDeps } from "../query/read-deps";
 import { FormSelections } from "./form-selections";
 import { CREATED_AT_FIELD, sortEntries, sortKeyOf } from "./tree-order";
 
@@ -44,6 +45,8 @@ const RULE_PARAMS_KEY = "$$ruleParams";
 
 export type AdminQueryResult = {
   readonly tree: AdminTree;
+  /** The engine's own result (its deps drive a subscription's invalidation). */
+  readonly result: QueryResult & { readonly deps: ReadDeps };
   /** For the subscribe-query stream's `result-meta`. */
   readonly pageInfo: Record<string, PageInfo>;
   readonly aggregate: Record<string, { count: number }>;
@@ -55,7 +58,7 @@ export function queryTree(env: QueryEnv, q: JsonValue, opts: TreeOptions): Admin
   const result = runQuery(env, q, selections);
   const keys = Object.keys(q as JsonObject).filter((k) => k !== RULE_PARAMS_KEY);
   const tree = buildResultTree(env.attrs, keys, selections, result.triples, opts);
-  return { tree, pageInfo: result.pageInfo, aggregate: result.aggregate };
+  return { tree, result, pageInfo: result.pageInfo, aggregate: result.aggregate };
 }
 
 /** The tree for the top-level `keys`, from the engine's selection and triples. */

@@ -32,7 +32,7 @@ export function refreshesAfterCommit(ctx: AppContext, commit: Commit): Delivery[
     const computations: Computation[] = [];
     for (const sub of ctx.subscriptions.ofSession(session.sessionId)) {
       if (!affects(sub, commit)) continue;
-      const key = `${authKey(session.auth)}\u0000${sub.qKey}`;
+      const key = `${authKey(session.auth)}\u0000${session.view?.inference ?? "-"}\u0000${sub.qKey}`;
       let evaluated: Evaluated | Failure | undefined = failures.get(key);
       if (!evaluated) {
         evaluated = tryEvaluate(ctx, session, sub);
@@ -51,10 +51,12 @@ export function refreshesAfterCommit(ctx: AppContext, commit: Commit): Delivery[
         continue;
       }
       ctx.subscriptions.put({ ...sub, resultHash: evaluated.hash, deps: evaluated.result.deps });
-      computations.push({ q: sub.q, result: evaluated.result });
+      computations.push({ q: sub.q, result: evaluated.result, tree: evaluated.tree });
     }
-    const sendAttrs = commit.changes.attrsChanged || !acceptsAttrlessRefresh(session);
-    if (computations.length > 0 || commit.changes.attrsChanged) {
+    // Tree sessions (admin streams) have no attr store to update.
+    const attrsMatter = commit.changes.attrsChanged && !session.view;
+    const sendAttrs = attrsMatter || (!session.view && !acceptsAttrlessRefresh(session));
+    if (computations.length > 0 || attrsMatter) {
       deliveries.push({
         sessionId: session.sessionId,
         message: refreshOk(commit.txId, computations, sendAttrs ? ctx.attrs.all() : null),
@@ -76,7 +78,7 @@ type Failure = { readonly failed: InstantError | null };
  */
 function tryEvaluate(ctx: AppContext, session: InitedSession, sub: Subscription): Evaluated | Failure {
   try {
-    return evaluateQuery(ctx, session.auth, sub.q, sub.qKey);
+    return evaluateQuery(ctx, session.auth, sub.q, sub.qKey, session.view);
   } catch (err) {
     if (err instanceof InstantError) return { failed: err };
     console.error("refresh evaluation failed", err);

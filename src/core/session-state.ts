@@ -16,7 +16,12 @@ export type SessionState = {
   readonly auth: AuthContext | null;
   /** `versions["@instantdb/core"]` from init, e.g. "v1.0.67"; gates patch-presence. */
   readonly coreVersion: string | null;
+  /** Set for admin subscribe-query streams: results go out as object trees (§13.3). */
+  readonly view?: ResultView;
 };
+
+/** How a session receives results: the client's triples, or the admin SDK's trees. */
+export type ResultView = { readonly kind: "tree"; readonly inference: boolean };
 
 /** A session whose `init` succeeded. */
 export type InitedSession = SessionState & { readonly auth: AuthContext };

@@ -6,6 +6,7 @@
  * not supported here: none is a bare 404.
  */
 import { Hono } from "hono";
+import type { AdminSubscribeCall } from "../api/admin-subscribe";
 import type { AdminCredentials, AdminRequest, ExtraFields, Impersonation, UserSelector } from "../api/api-call";
 import { bearerToken } from "../apps/admin-auth";
 import { InstantError, paramMalformed, paramMissing } from "../protocol/errors";
@@ -14,6 +15,9 @@ import { appStub, callApp, type HttpContext, type HttpEnv } from "./context";
 import { asArray, asBoolean, asEmail, asObject, asTrimmedString, asUuid, jsonObjectBody, type JsonObject, optionalParam, param } from "./params";
 
 export const adminRoutes = new Hono<HttpEnv>();
+
+/** The app object's internal address for admin subscription streams (app-do.ts). */
+export const ADMIN_SUBSCRIBE_URL = "https://app.internal/admin/subscribe-query";
 
 adminRoutes.use("*", appId("header", "query"));
 
@@ -116,7 +120,18 @@ adminRoutes.get(
  * holds the subscription; the credentials travel as headers the object reads itself.
  */
 adminRoutes.post("/subscribe-query", async (c) => {
-  const res = await appStub(c.env, c.get("appId")).fetch(c.req.raw);
+  const body = await jsonObjectBody(c.req);
+  const versions = optionalParam(body, ["body", "versions"], asObject);
+  const call: AdminSubscribeCall = {
+    appId: c.get("appId"),
+    credentials: credentials(c, "impersonable"),
+    query: param(body, ["body", "query"], asObject),
+    inference: optionalParam(body, ["body", "inference?"], asBoolean) ?? false,
+    coreVersion: typeof versions?.["@instantdb/core"] === "string" ? versions["@instantdb/core"] : null,
+  };
+  // The object streams; the parsed call travels as its body, the client's abort with it.
+  const forward = new Request(ADMIN_SUBSCRIBE_URL, { method: "POST", body: JSON.stringify(call), signal: c.req.raw.signal });
+  const res = await appStub(c.env, call.appId).fetch(forward);
   return new Response(res.body, res);
 });
 

@@ -25,6 +25,13 @@ export function resultNodes(result: WireableResult): JsonValue {
   const data: { [k: string]: JsonValue } = {
     "datalog-result": { "join-rows": [result.triples as unknown as JsonValue[]] },
   };
+  Object.assign(data, resultMeta(result));
+  return [{ data, "child-nodes": [] }];
+}
+
+/** `page-info` and `aggregate`, each only when the query has some. */
+export function resultMeta(result: Pick<WireableResult, "pageInfo" | "aggregate">): { [k: string]: JsonValue } {
+  const meta: { [k: string]: JsonValue } = {};
   const pageKeys = Object.keys(result.pageInfo);
   if (pageKeys.length > 0) {
     const pageInfo: { [k: string]: JsonValue } = {};
@@ -37,10 +44,10 @@ export function resultNodes(result: WireableResult): JsonValue {
         "has-previous-page?": p.hasPreviousPage,
       };
     }
-    data["page-info"] = pageInfo;
+    meta["page-info"] = pageInfo;
   }
-  if (Object.keys(result.aggregate).length > 0) data.aggregate = result.aggregate as JsonValue;
-  return [{ data, "child-nodes": [] }];
+  if (Object.keys(result.aggregate).length > 0) meta.aggregate = result.aggregate as JsonValue;
+  return meta;
 }
 
 export const attrsToWire = (attrs: readonly Attr[]): JsonValue => attrs.map(attrToWire);
@@ -66,6 +73,11 @@ export function addQueryOk(eventId: string | undefined, q: JsonValue, result: Wi
   return { op: "add-query-ok", "client-event-id": eventId, q, result: resultNodes(result), "processed-tx-id": txId };
 }
 
+/** The admin subscribe-query stream's first result: the tree and its page-info (§13.3). */
+export function treeAddQueryOk(q: JsonValue, tree: JsonValue, result: WireableResult, txId: number): ServerMessage {
+  return { op: "add-query-ok", q, result: tree, "result-meta": resultMeta(result), "processed-tx-id": txId };
+}
+
 export const addQueryExists = (eventId: string | undefined, q: JsonValue): ServerMessage => ({
   op: "add-query-exists",
   "client-event-id": eventId,
@@ -84,13 +96,19 @@ export const transactOk = (eventId: string | undefined, txId: number): ServerMes
   "tx-id": txId,
 });
 
-export type Computation = { q: JsonValue; result: WireableResult };
+/** A changed result; `tree` is set for sessions that receive admin object trees (§13.3). */
+export type Computation = { q: JsonValue; result: WireableResult; tree?: JsonValue };
+
+const computationToWire = (c: Computation): JsonValue =>
+  c.tree === undefined
+    ? { "instaql-query": c.q, "instaql-result": resultNodes(c.result) }
+    : { "instaql-query": c.q, "instaql-result": c.tree, "result-meta": resultMeta(c.result) };
 
 export function refreshOk(txId: number, computations: readonly Computation[], attrs: readonly Attr[] | null): ServerMessage {
   const msg: ServerMessage = {
     op: "refresh-ok",
     "processed-tx-id": txId,
-    computations: computations.map((c) => ({ "instaql-query": c.q, "instaql-result": resultNodes(c.result) })),
+    computations: computations.map(computationToWire),
   };
   if (attrs) msg.attrs = attrsToWire(attrs);
   return msg;

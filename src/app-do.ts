@@ -146,8 +146,9 @@ export class AppDO extends DurableObject<Env> {
     try {
       const result = await handleApiCall(this.core, call, this.services());
       this.deliver(result.deliveries ?? []);
+      // Calls may write the app row (creation, settings): read it afresh next time.
+      this.appRow = undefined;
       if (call.request.op === "create-app") {
-        this.appRow = undefined;
         const expiresAt = this.core.app()?.expiresAt;
         if (expiresAt) await this.ctx.storage.setAlarm(expiresAt);
       }

@@ -47,7 +47,9 @@ export type AdminRequest =
   | { readonly op: "admin-get-user"; readonly user: UserSelector }
   | { readonly op: "admin-delete-user"; readonly user: UserSelector }
   | { readonly op: "admin-sign-out"; readonly user: UserSelector }
-  | { readonly op: "admin-room-presence"; readonly roomId: string };
+  | { readonly op: "admin-room-presence"; readonly roomId: string }
+  /** Ours, not Instant's: the app's magic-code email; null restores the default. */
+  | { readonly op: "admin-set-magic-code-template"; readonly template: { readonly subject: string; readonly body: string } | null };
 
 export type CreateAppRequest = {
   readonly op: "create-app";

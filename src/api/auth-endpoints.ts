@@ -65,7 +65,7 @@ export async function runtimeAuth(ctx: AppContext, app: AppRecord, services: Api
   }
 }
 
-type AdminAuthRequest = Exclude<AdminRequest, { op: "admin-query" | "admin-transact" | "admin-room-presence" }>;
+type AdminAuthRequest = Exclude<AdminRequest, { op: "admin-query" | "admin-transact" | "admin-room-presence" | "admin-set-magic-code-template" }>;
 
 export async function adminAuthEndpoint(ctx: AppContext, app: AppRecord, services: ApiServices, r: AdminAuthRequest): Promise<ApiResult> {
   const env = authEnv(ctx, app, services);

@@ -3,10 +3,13 @@
  * need the app to exist; admin calls also resolve their credentials into the auth
  * context (admin-credentials.ts); app creation needs the app not to exist yet.
  */
+import { writeApp } from "../apps/app-record";
 import { createApp } from "../apps/create-app";
 import { appResponse } from "../apps/create-app";
 import type { AppContext } from "../core/app-context";
 import { roomPresenceForAdmin } from "../presence";
+import { readUser } from "../auth/users";
+import type { JsonValue } from "../model/triple";
 import { recordNotFound } from "../protocol/errors";
 import { adminData } from "./admin-data";
 import { adminAuth } from "./admin-credentials";
@@ -24,14 +27,19 @@ export async function handleApiCall(ctx: AppContext, call: ApiCall, services: Ap
   if (!app || app.id !== call.appId) throw recordNotFound("app", [{ id: call.appId }]);
   if (!("credentials" in call)) return runtimeAuth(ctx, app, services, r as RuntimeRequest);
 
-  const auth = adminAuth({ sql: ctx.sql, attrs: ctx.attrs, appId: app.id }, app, call.appId, call.credentials);
+  const users = { sql: ctx.sql, attrs: ctx.attrs, appId: app.id };
+  const auth = adminAuth(users, app, call.appId, call.credentials);
   const a = call.request;
   switch (a.op) {
     case "admin-query":
     case "admin-transact":
       return adminData(ctx, auth, a);
     case "admin-room-presence":
-      return { body: roomPresenceForAdmin(ctx.presence, a.roomId) };
+      // Backends get each peer's full `$users` record, as Instant returns it.
+      return { body: roomPresenceForAdmin(ctx.presence, a.roomId, (id) => readUser(users, id) as JsonValue | null) };
+    case "admin-set-magic-code-template":
+      writeApp(ctx.sql, { ...app, magicCodeTemplate: a.template });
+      return { body: { template: a.template } };
     default:
       return adminAuthEndpoint(ctx, app, services, a);
   }

@@ -9,6 +9,7 @@ import { Hono } from "hono";
 import type { AdminSubscribeCall } from "../api/admin-subscribe";
 import type { AdminCredentials, AdminRequest, ExtraFields, Impersonation, UserSelector } from "../api/api-call";
 import { bearerToken } from "../apps/admin-auth";
+import type { JsonValue } from "../model/triple";
 import { InstantError, paramMalformed, paramMissing } from "../protocol/errors";
 import { appId } from "./app-id";
 import { appStub, callApp, type HttpContext, type HttpEnv } from "./context";
@@ -113,6 +114,27 @@ adminRoutes.post("/sign_out", admin("admin-only", (b) => ({ op: "admin-sign-out"
 adminRoutes.get(
   "/rooms/presence",
   admin("admin-only", (_b, c) => ({ op: "admin-room-presence", roomId: param(queryParams(c), ["query", "room-id"], asTrimmedString) })),
+);
+
+/** Limit on a magic-code email template's subject and body, each. */
+export const MAX_EMAIL_TEMPLATE_CHARS = 10_000;
+
+const asTemplateText = (v: JsonValue) => (typeof v === "string" && v.trim() !== "" && v.length <= MAX_EMAIL_TEMPLATE_CHARS ? v : null);
+
+/**
+ * Our extension: sets the magic-code email of the app (subject and body with the
+ * placeholders {code}, {app_title}, {user_email}, {expiration}). `{"template": null}`
+ * restores the default. The body must show the code.
+ */
+adminRoutes.post(
+  "/magic_code_template",
+  admin("admin-only", (b) => {
+    if (b.template === null) return { op: "admin-set-magic-code-template", template: null };
+    const t = param(b, ["body", "template"], asObject);
+    const body = param(t, ["body", "template", "body"], asTemplateText);
+    if (!body.includes("{code}")) throw paramMalformed(["body", "template", "body"], body);
+    return { op: "admin-set-magic-code-template", template: { subject: param(t, ["body", "template", "subject"], asTemplateText), body } };
+  }),
 );
 
 /**

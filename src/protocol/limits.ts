@@ -12,6 +12,13 @@ export const MAX_QUERIES_PER_SESSION = 1_000;
 /** Most steps in one transaction. */
 export const MAX_TX_STEPS = 10_000;
 
+/**
+ * Largest `limit`, `first`, `last` or `offset` a query may ask for: the largest integer
+ * JavaScript holds exactly, well inside SQLite's 64-bit integers (a bigger number would
+ * reach SQLite as a float and fail there).
+ */
+export const MAX_QUERY_PAGE_NUMBER = Number.MAX_SAFE_INTEGER;
+
 /** Deepest nesting of child forms (and of dot paths) in one InstaQL query. */
 export const MAX_QUERY_DEPTH = 16;
 

@@ -4,7 +4,7 @@
  * etypes, labels and attrs are resolved (to empty results) later.
  */
 import type { JsonValue } from "../model/triple";
-import { MAX_QUERY_DEPTH } from "../protocol/limits";
+import { MAX_QUERY_DEPTH, MAX_QUERY_PAGE_NUMBER } from "../protocol/limits";
 import type { CursorInput, Direction, FormAst, FormOptions, QueryAst } from "./types";
 import { type Path, queryError, shapeError, toJson } from "./query-errors";
 import { parseWhere } from "./parse-where";
@@ -43,7 +43,7 @@ function parseOptions(root: JsonValue, path: Path, $: JsonValue, level: number):
   const count = (name: string, min: number, what: string): number | null => {
     const v = $[name];
     if (!given(v)) return null;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > MAX_QUERY_PAGE_NUMBER) {
       throw queryError(root, [...path, name], `The ${name} field must be ${what}. Got ${toJson(v)}.`);
     }
     return v;

@@ -20,6 +20,23 @@ function errorOf(q: JsonValue, env = db.env): InstantError {
 }
 
 describe("query parse", () => {
+  // Numbers past MAX_QUERY_PAGE_NUMBER would reach SQLite as floats and fail there as a 500.
+  it.each<[string, number]>([
+    ["limit", 1e308],
+    ["offset", 2 ** 63],
+    ["first", 2 ** 64],
+    ["last", Number.MAX_SAFE_INTEGER + 2],
+  ])("refuses %s = %d as validation-failed naming the field", (field, value) => {
+    const err = errorOf({ todos: { $: { [field]: value } } });
+    expect(err.type).toBe("validation-failed");
+    expect(err.status).toBe(400);
+    expect((err.hint?.errors as { in: string[] }[])[0]!.in).toEqual(["todos", "$", field]);
+  });
+
+  it("still accepts the largest page number", () => {
+    expect(() => runQuery(db.env, { todos: { $: { limit: Number.MAX_SAFE_INTEGER, offset: Number.MAX_SAFE_INTEGER } } })).not.toThrow();
+  });
+
   it.each<[string, JsonValue, string]>([
     ["non-object form", { todos: "x" }, "Validation failed for query"],
     ["unknown option", { todos: { $: { foo: 1 } } }, "We only support `where`, `order`, `limit`, `offset`, `before`, and `after` clauses."],

@@ -71,7 +71,10 @@ export function parseClientFrame(text: string): ParsedFrame | ParseFailure {
     const error = validationError("message", null, [
       { message: `Message is too large (${text.length} bytes; the limit is ${MAX_FRAME_BYTES}).` },
     ]);
-    return { ok: false, error, eventId: undefined, raw: undefined };
+    // The real client waits for an answer to its event id (a transaction would time out
+    // instead of failing with this message), so echo what the frame's head names.
+    const head = frameHead(text);
+    return { ok: false, error, eventId: head.eventId, raw: head.originalEvent };
   }
   let value: unknown;
   try {
@@ -133,4 +136,37 @@ function ok(raw: { [k: string]: JsonValue }, message: ClientMessage): ParsedFram
 function pathOf(error: z.ZodError): (string | number)[] {
   const first = error.issues[0];
   return first ? first.path.map((p) => (typeof p === "symbol" ? String(p) : p)) : [];
+}
+
+/** How much of an oversized frame is searched for its op and event id. */
+export const FRAME_HEAD_CHARS = 1_024;
+
+/** Longest client-event-id echoed from an oversized frame. */
+export const MAX_ECHOED_EVENT_ID_CHARS = 256;
+
+const HEAD_EVENT_ID = /"client-event-id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
+const HEAD_OP = /"op"\s*:\s*"([A-Za-z-]{1,64})"/;
+
+/**
+ * The op and client-event-id of a frame too large to parse, read from its first
+ * FRAME_HEAD_CHARS characters (the real client writes `client-event-id` then `op` first).
+ * `original-event` holds only those two fields: the rest is what was too large.
+ */
+export function frameHead(text: string): { eventId: string | undefined; originalEvent: JsonValue | undefined } {
+  const head = text.slice(0, FRAME_HEAD_CHARS);
+  const idMatch = HEAD_EVENT_ID.exec(head);
+  let eventId: string | undefined;
+  if (idMatch && idMatch[1]!.length <= MAX_ECHOED_EVENT_ID_CHARS) {
+    try {
+      eventId = JSON.parse(`"${idMatch[1]}"`) as string;
+    } catch {
+      eventId = undefined;
+    }
+  }
+  const op = HEAD_OP.exec(head)?.[1];
+  if (eventId === undefined && op === undefined) return { eventId, originalEvent: undefined };
+  const originalEvent: { [k: string]: JsonValue } = {};
+  if (op !== undefined) originalEvent.op = op;
+  if (eventId !== undefined) originalEvent["client-event-id"] = eventId;
+  return { eventId, originalEvent };
 }

@@ -55,5 +55,6 @@ export function testApp(schema: unknown = null) {
   };
   const init = (sessionId: string, extra: Record<string, unknown> = {}) =>
     send(sessionId, { op: "init", "client-event-id": "init", "app-id": TEST_APP_ID, versions: { "@instantdb/core": "v1.0.67" }, ...extra });
-  return { ctx, sql, attrs, open, send, init, inbox };
+  const session = (sessionId: string): SessionState => sessions.get(sessionId)!;
+  return { ctx, sql, attrs, open, send, init, inbox, session };
 }

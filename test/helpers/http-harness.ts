@@ -100,7 +100,8 @@ export async function httpHarness(opts: HarnessOptions = {}) {
   let clock = T0;
   let ids = 0;
   const now = () => clock;
-  const newId = () => `00000000-0000-4000-8000-${(++ids).toString(16).padStart(12, "0")}`;
+  // Not the 00000000-… range: system attrs have those ids (src/model/system-attrs.ts).
+  const newId = () => `0e0e0e0e-0000-4000-8000-${(++ids).toString(16).padStart(12, "0")}`;
 
   const emails: EmailMessage[] = [];
   let emailFailure: Error | null = null;

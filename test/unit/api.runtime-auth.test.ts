@@ -368,10 +368,13 @@ describe("unknown apps", () => {
 });
 
 describe("sign-ups go through the commit pipeline", () => {
+  const initFrame = (extra: Record<string, unknown> = {}) => ({ op: "init", "client-event-id": "i", "app-id": appId, versions: { "@instantdb/core": "v1.0.67" }, ...extra });
+
   it("a session subscribed to $users gets a refresh when a sign-up or a guest creates a row", async () => {
     const o = h.object(appId);
     const s = o.openSession();
-    o.send(s, { op: "init", "client-event-id": "i", "app-id": appId, versions: { "@instantdb/core": "v1.0.67" } });
+    // An admin session: it may see every $users row under Instant's default rules too.
+    o.send(s, initFrame({ "__admin-token": admin.authorization!.slice("Bearer ".length) }));
     const [added] = o.send(s, { op: "add-query", "client-event-id": "q", q: { $users: {} } });
     expect(added).toMatchObject({ op: "add-query-ok" });
     o.inbox.get(s)!.length = 0;
@@ -393,5 +396,18 @@ describe("sign-ups go through the commit pipeline", () => {
     expect(o.inbox.get(s)!.filter((m) => m.op === "refresh-ok")).toHaveLength(2);
     // The secrets never travel in a refresh.
     expect(JSON.stringify(o.inbox.get(s))).not.toContain(user.refresh_token);
+  });
+
+  // Reported: with no rules document, Instant's default `$users` view rule is
+  // `auth.id == data.id` (https://instantdb.com/docs/users), so an anonymous socket sees
+  // no user rows. Here no visibility filter is wired (src/app-do.ts builds the AppContext
+  // without `permissions`), and every client can read every user's email.
+  it.fails("an anonymous session sees no $users rows (Instant's default view rule)", async () => {
+    await signUp();
+    const o = h.object(appId);
+    const s = o.openSession();
+    o.send(s, initFrame());
+    const [added] = o.send(s, { op: "add-query", "client-event-id": "q", q: { $users: {} } });
+    expect(JSON.stringify(added)).not.toContain(ADA);
   });
 });

@@ -22,8 +22,9 @@ import { newSessionState, restoreSessionState, type SessionState } from "./core/
 import { doSql } from "./store/do-sql";
 import { migrate } from "./store/migrations";
 import type { Sql } from "./store/sql";
+import { STREAM_ID_HEADER } from "./http/context";
 import type { SessionSink } from "./transport/session-sink";
-import { openSseStream } from "./transport/sse-stream";
+import { openSseStream, type SseStream } from "./transport/sse-stream";
 import { parseSsePush, type SsePush, sseInitFrame, sseTokenHash } from "./transport/sse-push";
 
 type LiveSession = { state: SessionState; sink: SessionSink; sseTokenHash?: string };
@@ -32,6 +33,8 @@ export class AppDO extends DurableObject<Env> {
   private readonly sql: Sql;
   private core!: AppContext;
   private readonly sessions = new Map<string, LiveSession>();
+  /** Streams the Worker relays, by the id it gave them: how to end each one. */
+  private readonly streams = new Map<string, () => void>();
   private appRow: AppRecord | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -62,7 +65,7 @@ export class AppDO extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
-    if (path === "/runtime/sse" && request.method === "GET") return this.openSse();
+    if (path === "/runtime/sse" && request.method === "GET") return this.openSse(request);
     if (path === "/runtime/sse" && request.method === "POST") return this.pushSse(request);
     if (path === "/admin/subscribe-query" && request.method === "POST") return this.openAdminSubscription(request);
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
@@ -99,12 +102,31 @@ export class AppDO extends DurableObject<Env> {
   }
 
   /** GET /runtime/sse: a new session whose frames flow down an event stream. */
-  private openSse(): Response {
+  private openSse(request: Request): Response {
     const state = newSessionState(crypto.randomUUID());
     const token = crypto.randomUUID();
-    const stream = openSseStream(sseInitFrame(state.sessionId, token), () => this.endSession(state.sessionId));
+    const stream = this.stream(request, state.sessionId, sseInitFrame(state.sessionId, token));
     this.sessions.set(state.sessionId, { state, sink: stream.sink, sseTokenHash: sseTokenHash(token) });
     return stream.response;
+  }
+
+  /** An event stream for a session; its end (however noticed) ends the session. */
+  private stream(request: Request, sessionId: string, initFrame: ServerMessage): SseStream {
+    const streamId = request.headers.get(STREAM_ID_HEADER);
+    const stream = openSseStream(initFrame, () => {
+      if (streamId) this.streams.delete(streamId);
+      this.endSession(sessionId);
+    });
+    if (streamId) this.streams.set(streamId, stream.close);
+    return stream;
+  }
+
+  /**
+   * RPC from the Worker: the client of a relayed stream went away (its request signal
+   * aborted). Ends that session now, as a socket close would.
+   */
+  streamClosed(streamId: string): void {
+    this.streams.get(streamId)?.();
   }
 
   /** POST /admin/subscribe-query: an admin SDK's live query, streamed as object trees. */
@@ -119,7 +141,7 @@ export class AppDO extends DurableObject<Env> {
       throw err;
     }
     // The SDK reads no token: its stream takes no pushes.
-    const stream = openSseStream(sseInitFrame(sessionId, crypto.randomUUID()), () => this.endSession(sessionId));
+    const stream = this.stream(request, sessionId, sseInitFrame(sessionId, crypto.randomUUID()));
     this.sessions.set(sessionId, { state: opened.session, sink: stream.sink });
     stream.sink.send(opened.first);
     return stream.response;

@@ -9,7 +9,7 @@ import { cors } from "hono/cors";
 import { AppDO } from "./app-do";
 import { adminRoutes } from "./http/admin";
 import { appId } from "./http/app-id";
-import { appStub, type HttpEnv } from "./http/context";
+import { appStub, type HttpEnv, relayStream } from "./http/context";
 import { dashRoutes } from "./http/dash";
 import { runtimeAuthRoutes } from "./http/runtime-auth";
 import { InstantError, UNEXPECTED_ERROR_MESSAGE } from "./protocol/errors";
@@ -42,7 +42,8 @@ app.get("/runtime/session", appId("query"), (c) => {
  * POSTs go to the app's object, which holds the session. The response is re-wrapped so
  * the CORS middleware can add its headers to it.
  */
-app.on(["GET", "POST"], "/runtime/sse", appId("query"), async (c) => {
+app.get("/runtime/sse", appId("query"), (c) => relayStream(c, c.req.raw));
+app.post("/runtime/sse", appId("query"), async (c) => {
   const res = await appStub(c.env, c.get("appId")).fetch(c.req.raw);
   return new Response(res.body, res);
 });

@@ -12,7 +12,7 @@ import { bearerToken } from "../apps/admin-auth";
 import type { JsonValue } from "../model/triple";
 import { InstantError, paramMalformed, paramMissing } from "../protocol/errors";
 import { appId } from "./app-id";
-import { appStub, callApp, type HttpContext, type HttpEnv } from "./context";
+import { callApp, type HttpContext, type HttpEnv, relayStream } from "./context";
 import { asArray, asBoolean, asEmail, asObject, asTrimmedString, asUuid, jsonObjectBody, type JsonObject, optionalParam, param } from "./params";
 
 export const adminRoutes = new Hono<HttpEnv>();
@@ -151,10 +151,8 @@ adminRoutes.post("/subscribe-query", async (c) => {
     inference: optionalParam(body, ["body", "inference?"], asBoolean) ?? false,
     coreVersion: typeof versions?.["@instantdb/core"] === "string" ? versions["@instantdb/core"] : null,
   };
-  // The object streams; the parsed call travels as its body, the client's abort with it.
-  const forward = new Request(ADMIN_SUBSCRIBE_URL, { method: "POST", body: JSON.stringify(call), signal: c.req.raw.signal });
-  const res = await appStub(c.env, call.appId).fetch(forward);
-  return new Response(res.body, res);
+  // The object streams; the parsed call travels as its body.
+  return relayStream(c, new Request(ADMIN_SUBSCRIBE_URL, { method: "POST", body: JSON.stringify(call) }));
 });
 
 /** Routes of the admin SDK that this server does not offer yet, each with its reason. */

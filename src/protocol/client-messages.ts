@@ -152,7 +152,7 @@ const HEAD_OP = /"op"\s*:\s*"([A-Za-z-]{1,64})"/;
  * FRAME_HEAD_CHARS characters (the real client writes `client-event-id` then `op` first).
  * `original-event` holds only those two fields: the rest is what was too large.
  */
-export function frameHead(text: string): { eventId: string | undefined; originalEvent: JsonValue | undefined } {
+export function frameHead(text: string): { eventId: string | undefined; originalEvent: { [k: string]: JsonValue } | undefined } {
   const head = text.slice(0, FRAME_HEAD_CHARS);
   const idMatch = HEAD_EVENT_ID.exec(head);
   let eventId: string | undefined;

@@ -4,7 +4,13 @@ import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      // Operator routes (durable apps, restore) are off without a secret; tests set one.
+      miniflare: { bindings: { OPERATOR_SECRET: "workers-pool-operator-secret" } },
+    }),
+  ],
   test: {
     include: ["test/worker/**/*.test.ts"],
     retry: 0,

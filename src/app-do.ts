@@ -170,6 +170,7 @@ export class AppDO extends DurableObject<Env> {
       this.deliver(result.deliveries ?? []);
       // Calls may write the app row (creation, settings): read it afresh next time.
       this.appRow = undefined;
+      if (result.restart) this.restartSoon();
       if (call.request.op === "create-app") {
         const expiresAt = this.core.app()?.expiresAt;
         if (expiresAt) await this.ctx.storage.setAlarm(expiresAt);
@@ -183,7 +184,16 @@ export class AppDO extends DurableObject<Env> {
   }
 
   private services(): ApiServices {
-    return { email: emailSenderFromEnv(this.env), randomBytes: cryptoRandomBytes };
+    return { email: emailSenderFromEnv(this.env), randomBytes: cryptoRandomBytes, pitr: this.ctx.storage };
+  }
+
+  /**
+   * After a restore was scheduled: every client is told to reconnect (1012, service
+   * restart), then the object restarts on the restored database once this reply is out.
+   */
+  private restartSoon(): void {
+    for (const ws of this.ctx.getWebSockets()) ws.close(1012, "app restored");
+    setTimeout(() => this.ctx.abort("app restored to a bookmark"), 0);
   }
 
   /** An ephemeral app's expiry: its sessions end and all its data is deleted. */

@@ -4,6 +4,7 @@
  * one RPC method, and answered by the core's dispatcher (dispatch.ts). Streams (SSE) are
  * the only HTTP traffic that reaches the object another way (its `fetch`).
  */
+import type { RestoreTarget } from "../apps/restore";
 import type { JsonValue } from "../model/triple";
 
 /** `as-email` / `as-token` / `as-guest` on admin requests (docs/protocol.md §13.1). */
@@ -60,8 +61,12 @@ export type CreateAppRequest = {
   readonly rules: JsonValue | null;
 };
 
+/** Operator calls: the Worker checked the operator secret before sending them. */
+export type OperatorRequest = { readonly op: "restore-app"; readonly target: RestoreTarget };
+
 export type ApiCall =
   | { readonly appId: string; readonly request: RuntimeRequest }
+  | { readonly appId: string; readonly operator: true; readonly request: OperatorRequest }
   | { readonly appId: string; readonly credentials: AdminCredentials; readonly request: AdminRequest }
   | { readonly appId: string; readonly request: CreateAppRequest };
 

@@ -5,12 +5,13 @@
  */
 import { writeApp } from "../apps/app-record";
 import { createApp } from "../apps/create-app";
+import { restoreApp } from "../apps/restore";
 import { appResponse } from "../apps/create-app";
 import type { AppContext } from "../core/app-context";
 import { roomPresenceForAdmin } from "../presence";
 import { readUser } from "../auth/users";
 import type { JsonValue } from "../model/triple";
-import { recordNotFound } from "../protocol/errors";
+import { InstantError, recordNotFound } from "../protocol/errors";
 import { adminData } from "./admin-data";
 import { adminAuth } from "./admin-credentials";
 import type { ApiCall, RuntimeRequest } from "./api-call";
@@ -25,6 +26,11 @@ export async function handleApiCall(ctx: AppContext, call: ApiCall, services: Ap
   }
   const app = ctx.app();
   if (!app || app.id !== call.appId) throw recordNotFound("app", [{ id: call.appId }]);
+  if (r.op === "restore-app") {
+    if (!services.pitr) throw new InstantError("validation-failed", "This host offers no point-in-time recovery.", undefined, 501);
+    const plan = await restoreApp(services.pitr, r.target, ctx.now());
+    return { body: { "restored-to": plan.restoredTo, "undo-bookmark": plan.undo }, restart: true };
+  }
   if (!("credentials" in call)) return runtimeAuth(ctx, app, services, r as RuntimeRequest);
 
   const users = { sql: ctx.sql, attrs: ctx.attrs, appId: app.id };

@@ -11,9 +11,10 @@ import { isUuid } from "../util/uuid";
 import type { HttpEnv } from "./context";
 import { jsonObjectBody } from "./params";
 
-export type AppIdSource = "header" | "query" | "body";
+export type AppIdSource = "param" | "header" | "query" | "body";
 
 const PATHS: Record<AppIdSource, readonly (readonly string[])[]> = {
+  param: [["path", "app_id"]],
   header: [["headers", "app-id"]],
   query: [["query", "app_id"]],
   body: [
@@ -28,7 +29,8 @@ export function appId(...sources: AppIdSource[]): MiddlewareHandler<HttpEnv> {
     for (const source of sources) {
       for (const path of PATHS[source]) {
         let value: JsonValue | undefined;
-        if (source === "header") value = c.req.header(path[1]!);
+        if (source === "param") value = c.req.param(path[1]!);
+        else if (source === "header") value = c.req.header(path[1]!);
         else if (source === "query") value = c.req.query(path[1]!);
         else {
           // Hono caches the raw body, so the route reads it again for free; a body that

@@ -4,9 +4,11 @@
  * (docs/operations.md). The new app's object creates it and returns its admin token.
  */
 import { Hono } from "hono";
+import type { RestoreTarget } from "../apps/restore";
 import type { JsonValue } from "../model/triple";
 import { InstantError } from "../protocol/errors";
 import { constantTimeEqual } from "../util/constant-time";
+import { appId } from "./app-id";
 import { callApp, type HttpContext, type HttpEnv } from "./context";
 import { asObject, asTrimmedString, jsonObjectBody, optionalParam, param } from "./params";
 
@@ -32,12 +34,38 @@ dashRoutes.post("/apps/ephemeral", (c) => {
   return createApp(c, true);
 });
 
-/** Durable apps, for operators: `Authorization: Bearer $OPERATOR_SECRET`. */
-dashRoutes.post("/apps", (c) => {
+/** Operator routes need `Authorization: Bearer $OPERATOR_SECRET`; unset disables them. */
+function requireOperator(c: HttpContext): void {
   const secret = c.env.OPERATOR_SECRET;
-  if (!secret) throw new InstantError("permission-denied", "Set OPERATOR_SECRET to enable app creation.");
+  if (!secret) throw new InstantError("permission-denied", "Set OPERATOR_SECRET to enable operator routes.");
   if (!constantTimeEqual(c.req.header("Authorization") ?? "", `Bearer ${secret}`)) {
     throw new InstantError("permission-denied", "Invalid operator secret.", undefined, 401);
   }
+}
+
+/** Durable apps, for operators. */
+dashRoutes.post("/apps", (c) => {
+  requireOperator(c);
   return createApp(c, false);
 });
+
+/**
+ * Undo for an app (docs/operations.md, "Restoring an app"): `{"at": <epoch ms or ISO
+ * time>}` restores its database to that moment of the last 30 days, `{"bookmark": …}`
+ * to a bookmark (the `undo-bookmark` of an earlier restore undoes it). Live sessions are
+ * disconnected and reconnect to the restored state.
+ */
+dashRoutes.post("/apps/:app_id/restore", appId("param"), async (c) => {
+  requireOperator(c);
+  const body = await jsonObjectBody(c.req);
+  const bookmark = optionalParam(body, ["body", "bookmark"], asTrimmedString);
+  const target: RestoreTarget =
+    bookmark !== null ? { kind: "bookmark", bookmark } : { kind: "time", at: param(body, ["body", "at"], asInstant) };
+  return callApp(c, { appId: c.get("appId"), operator: true, request: { op: "restore-app", target } });
+});
+
+/** Epoch milliseconds, or an ISO 8601 date-time. */
+const asInstant = (v: JsonValue): number | null => {
+  const ms = typeof v === "number" ? v : typeof v === "string" ? Date.parse(v) : Number.NaN;
+  return Number.isFinite(ms) ? ms : null;
+};

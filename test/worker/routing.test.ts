@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BASE, createTestApp, initSocket, openSocket } from "./gateway";
 
@@ -40,13 +40,19 @@ describe("Worker routing", () => {
   });
 
   it("protects durable app creation with the operator secret", async () => {
-    const res = await SELF.fetch(`${BASE}/dash/apps`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ title: "x" }),
-    });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ type: "permission-denied" });
+    const create = (authorization?: string) =>
+      SELF.fetch(`${BASE}/dash/apps`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ title: "x" }),
+      });
+    const refused = await create();
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ type: "permission-denied" });
+    expect((await create("Bearer wrong")).status).toBe(401);
+    const made = await create(`Bearer ${env.OPERATOR_SECRET}`);
+    expect(made.status).toBe(200);
+    expect(await made.json()).toMatchObject({ app: { title: "x" }, expires_ms: null });
   });
 
   it("answers init for an unknown app with Instant's record-not-found error", async () => {

@@ -9,7 +9,7 @@ import type { ApiServices } from "./api/api-result";
 import { type AdminSubscribeCall, openAdminSubscription } from "./api/admin-subscribe";
 import { handleApiCall } from "./api/dispatch";
 import { type AppRecord, readApp } from "./apps/app-record";
-import { emailSenderFromEnv } from "./auth/email";
+import { emailSenderFromEnv, lazyEmailSender } from "./auth/email";
 import { cryptoRandomBytes } from "./auth/random";
 import type { Env } from "./env";
 import { refreshesAfterCommit } from "./core/refresh";
@@ -184,7 +184,7 @@ export class AppDO extends DurableObject<Env> {
   }
 
   private services(): ApiServices {
-    return { email: emailSenderFromEnv(this.env), randomBytes: cryptoRandomBytes, pitr: this.ctx.storage };
+    return { email: lazyEmailSender(() => emailSenderFromEnv(this.env)), randomBytes: cryptoRandomBytes, pitr: this.ctx.storage };
   }
 
   /**

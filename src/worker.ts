@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { AppDO } from "./app-do";
-import { adminRoutes } from "./http/admin";
+import { adminRoutes, notSupported } from "./http/admin";
 import { appId } from "./http/app-id";
 import { appStub, type HttpEnv, relayStream } from "./http/context";
 import { dashRoutes } from "./http/dash";
@@ -46,6 +46,10 @@ app.get("/runtime/sse", appId("query"), (c) => relayStream(c, c.req.raw));
 app.post("/runtime/sse", appId("query"), async (c) => {
   const res = await appStub(c.env, c.get("appId")).fetch(c.req.raw);
   return new Response(res.body, res);
+});
+
+app.get("/.well-known/webhooks/jwks.json", (c) => {
+  throw notSupported(`GET ${c.req.path}`, "webhooks are not available on this server");
 });
 
 app.route("/runtime", runtimeAuthRoutes);

@@ -100,7 +100,9 @@ class TreeBuilder {
     const order = form.options.order;
     const byCreation = !order || order.field === CREATED_AT_FIELD;
     const orderAttr = byCreation ? undefined : this.attrs.forward(etype, order.field);
-    const entries = [...new Set(ids)].map((id) => ({ id, key: this.sortKey(id, etype, byCreation, orderAttr) }));
+    // An entity without triples here was selected but hidden by the visibility filter.
+    const shown = [...new Set(ids)].filter((id) => this.byEntity.has(id));
+    const entries = shown.map((id) => ({ id, key: this.sortKey(id, etype, byCreation, orderAttr) }));
     return sortEntries(entries, order?.direction ?? "asc").map(({ id }) => this.object(form, etype, id));
   }
 

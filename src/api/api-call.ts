@@ -41,7 +41,8 @@ export type RuntimeRequest =
 export type AdminRequest =
   | { readonly op: "admin-query"; readonly query: { readonly [key: string]: JsonValue }; readonly inference: boolean }
   | { readonly op: "admin-transact"; readonly steps: JsonValue[]; readonly throwOnMissingAttrs: boolean }
-  | { readonly op: "admin-create-token"; readonly user: UserSelector; readonly extraFields: ExtraFields | null }
+  /** Email wins over id, as in Instant; neither is the core's validation error. */
+  | { readonly op: "admin-create-token"; readonly email: string | null; readonly id: string | null; readonly extraFields: ExtraFields | null }
   | { readonly op: "admin-magic-code"; readonly email: string; readonly send: boolean }
   | { readonly op: "admin-verify-magic-code"; readonly email: string; readonly code: string; readonly extraFields: ExtraFields | null }
   | { readonly op: "admin-sign-in-guest"; readonly extraFields: ExtraFields | null }

@@ -71,11 +71,7 @@ export async function adminAuthEndpoint(ctx: AppContext, app: AppRecord, service
   const env = authEnv(ctx, app, services);
   switch (r.op) {
     case "admin-create-token": {
-      const signIn = createToken(env, {
-        email: r.user.by === "email" ? r.user.email : null,
-        id: r.user.by === "id" ? r.user.id : null,
-        extraFields: r.extraFields ?? undefined,
-      });
+      const signIn = createToken(env, { email: r.email, id: r.id, extraFields: r.extraFields ?? undefined });
       const { reply, deliveries } = finishSignIn(ctx, env, signIn);
       return { body: reply, deliveries };
     }

@@ -5,6 +5,7 @@
  */
 import type { JsonValue } from "../model/triple";
 import type { Sql } from "../store/sql";
+import { constantTimeEqual } from "../util/constant-time";
 import { sha256Hex } from "../util/sha256";
 import type { MagicCodeTemplate } from "../auth/email-template";
 
@@ -42,5 +43,5 @@ export function hashAdminToken(token: string): string {
 }
 
 export function adminTokenMatches(app: AppRecord, token: string): boolean {
-  return hashAdminToken(token) === app.adminTokenHash;
+  return constantTimeEqual(hashAdminToken(token), app.adminTokenHash);
 }

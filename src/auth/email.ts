@@ -64,3 +64,17 @@ export function emailSenderFromEnv(env: EmailEnv, log?: (line: string) => void):
   if (!from) throw new EmailConfigError("EMAIL_PROVIDER is resend but EMAIL_FROM is not set");
   return resendEmailSender({ apiKey, from, baseUrl: env.EMAIL_API_URL?.trim() || RESEND_API_URL });
 }
+
+/**
+ * A sender built on first use: a delivery misconfiguration then fails the sends that
+ * need it (with EmailConfigError, logged by the shell) instead of every API call.
+ */
+export function lazyEmailSender(make: () => EmailSender): EmailSender {
+  let sender: EmailSender | undefined;
+  return {
+    async send(message) {
+      sender ??= make();
+      await sender.send(message);
+    },
+  };
+}

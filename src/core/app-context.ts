@@ -6,6 +6,7 @@
 import type { AppRecord } from "../apps/app-record";
 import type { ServerMessage } from "../protocol/server-messages";
 import { PresenceStore } from "../presence";
+import { usersVisibility } from "../permissions/users-visibility";
 import type { VisibilityFilter } from "../query";
 import { AttrRegistry } from "../store/attr-registry";
 import type { Sql } from "../store/sql";
@@ -51,8 +52,9 @@ export function createAppContext(sql: Sql, host: AppHost): AppContext {
     subscriptions: new SubscriptionStore(sql),
     presence: new PresenceStore(sql),
     queryCache: new QueryCache(),
-    permissions: host.permissions ?? {},
     ...host,
+    // Until rules are enforced, the built-in `$users` view rule keeps emails private.
+    permissions: host.permissions ?? { visibility: usersVisibility(() => host.app()?.rules ?? null) },
   };
 }
 

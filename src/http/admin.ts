@@ -20,7 +20,8 @@ export const adminRoutes = new Hono<HttpEnv>();
 /** The app object's internal address for admin subscription streams (app-do.ts). */
 export const ADMIN_SUBSCRIBE_URL = "https://app.internal/admin/subscribe-query";
 
-adminRoutes.use("*", appId("header", "query"));
+/** Each route names its app (not a `use("*")`: a path that exists nowhere stays a 404). */
+const withApp = appId("header", "query");
 
 /** Only data requests honour impersonation; auth and rooms always need the admin token. */
 type Impersonable = "impersonable" | "admin-only";
@@ -70,7 +71,7 @@ function userSelector(source: JsonObject, where: "body" | "query"): UserSelector
 const queryParams = (c: HttpContext): JsonObject => c.req.query();
 
 adminRoutes.post(
-  "/query",
+  "/query", withApp,
   admin("impersonable", (b) => ({
     op: "admin-query",
     query: param(b, ["body", "query"], asObject),
@@ -79,24 +80,30 @@ adminRoutes.post(
 );
 
 adminRoutes.post(
-  "/transact",
+  "/transact", withApp,
   admin("impersonable", (b) => ({
     op: "admin-transact",
     steps: param(b, ["body", "steps"], asArray),
-    throwOnMissingAttrs: optionalParam(b, ["body", "throw-on-missing-attrs?"], asBoolean) ?? false,
+    // Instant reads it as Clojure truthiness: anything but null and false.
+    throwOnMissingAttrs: b["throw-on-missing-attrs?"] !== undefined && b["throw-on-missing-attrs?"] !== null && b["throw-on-missing-attrs?"] !== false,
   })),
 );
 
 adminRoutes.post(
-  "/refresh_tokens",
-  admin("admin-only", (b) => ({ op: "admin-create-token", user: userSelector(b, "body"), extraFields: extraFields(b) })),
+  "/refresh_tokens", withApp,
+  admin("admin-only", (b) => ({
+    op: "admin-create-token",
+    email: optionalParam(b, ["body", "email"], asEmail),
+    id: optionalParam(b, ["body", "id"], asUuid),
+    extraFields: extraFields(b),
+  })),
 );
 
-adminRoutes.post("/magic_code", admin("admin-only", (b) => ({ op: "admin-magic-code", email: param(b, ["body", "email"], asEmail), send: false })));
-adminRoutes.post("/send_magic_code", admin("admin-only", (b) => ({ op: "admin-magic-code", email: param(b, ["body", "email"], asEmail), send: true })));
+adminRoutes.post("/magic_code", withApp, admin("admin-only", (b) => ({ op: "admin-magic-code", email: param(b, ["body", "email"], asEmail), send: false })));
+adminRoutes.post("/send_magic_code", withApp, admin("admin-only", (b) => ({ op: "admin-magic-code", email: param(b, ["body", "email"], asEmail), send: true })));
 
 adminRoutes.post(
-  "/verify_magic_code",
+  "/verify_magic_code", withApp,
   admin("admin-only", (b) => ({
     op: "admin-verify-magic-code",
     email: param(b, ["body", "email"], asEmail),
@@ -105,14 +112,14 @@ adminRoutes.post(
   })),
 );
 
-adminRoutes.post("/sign_in_guest", admin("admin-only", (b) => ({ op: "admin-sign-in-guest", extraFields: extraFields(b) })));
+adminRoutes.post("/sign_in_guest", withApp, admin("admin-only", (b) => ({ op: "admin-sign-in-guest", extraFields: extraFields(b) })));
 
-adminRoutes.get("/users", admin("admin-only", (_b, c) => ({ op: "admin-get-user", user: userSelector(queryParams(c), "query") })));
-adminRoutes.delete("/users", admin("admin-only", (_b, c) => ({ op: "admin-delete-user", user: userSelector(queryParams(c), "query") })));
-adminRoutes.post("/sign_out", admin("admin-only", (b) => ({ op: "admin-sign-out", user: userSelector(b, "body") })));
+adminRoutes.get("/users", withApp, admin("admin-only", (_b, c) => ({ op: "admin-get-user", user: userSelector(queryParams(c), "query") })));
+adminRoutes.delete("/users", withApp, admin("admin-only", (_b, c) => ({ op: "admin-delete-user", user: userSelector(queryParams(c), "query") })));
+adminRoutes.post("/sign_out", withApp, admin("admin-only", (b) => ({ op: "admin-sign-out", user: userSelector(b, "body") })));
 
 adminRoutes.get(
-  "/rooms/presence",
+  "/rooms/presence", withApp,
   admin("admin-only", (_b, c) => ({ op: "admin-room-presence", roomId: param(queryParams(c), ["query", "room-id"], asTrimmedString) })),
 );
 
@@ -127,7 +134,7 @@ const asTemplateText = (v: JsonValue) => (typeof v === "string" && v.trim() !== 
  * restores the default. The body must show the code.
  */
 adminRoutes.post(
-  "/magic_code_template",
+  "/magic_code_template", withApp,
   admin("admin-only", (b) => {
     if (b.template === null) return { op: "admin-set-magic-code-template", template: null };
     const t = param(b, ["body", "template"], asObject);
@@ -141,7 +148,7 @@ adminRoutes.post(
  * `subscribeQuery`: an SSE stream of the query's results, opened with POST. The object
  * holds the subscription; the credentials travel as headers the object reads itself.
  */
-adminRoutes.post("/subscribe-query", async (c) => {
+adminRoutes.post("/subscribe-query", withApp, async (c) => {
   const body = await jsonObjectBody(c.req);
   const versions = optionalParam(body, ["body", "versions"], asObject);
   const call: AdminSubscribeCall = {

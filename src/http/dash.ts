@@ -9,6 +9,7 @@ import type { JsonValue } from "../model/triple";
 import { InstantError } from "../protocol/errors";
 import { constantTimeEqual } from "../util/constant-time";
 import { appId } from "./app-id";
+import { notSupported } from "./admin";
 import { callApp, type HttpContext, type HttpEnv } from "./context";
 import { asObject, asTrimmedString, jsonObjectBody, optionalParam, param } from "./params";
 
@@ -32,6 +33,15 @@ dashRoutes.post("/apps/ephemeral", (c) => {
     throw new InstantError("permission-denied", "Ephemeral app creation is disabled on this server.");
   }
   return createApp(c, true);
+});
+
+/** `db.webhooks` of @instantdb/admin (platform-token routes of Instant's dashboard API). */
+const WEBHOOKS_NOT_SUPPORTED = "webhooks are not available on this server";
+dashRoutes.all("/apps/:app_id/webhooks", (c) => {
+  throw notSupported(`${c.req.method} ${c.req.path}`, WEBHOOKS_NOT_SUPPORTED);
+});
+dashRoutes.all("/apps/:app_id/webhooks/*", (c) => {
+  throw notSupported(`${c.req.method} ${c.req.path}`, WEBHOOKS_NOT_SUPPORTED);
 });
 
 /** Operator routes need `Authorization: Bearer $OPERATOR_SECRET`; unset disables them. */

@@ -6,12 +6,10 @@
  */
 import type { JsonValue } from "../model/triple";
 import { paramMalformed, paramMissing } from "../protocol/errors";
+import { coerceEmail } from "../auth/email-address";
 import { isUuid } from "../util/uuid";
 
 export type JsonObject = { readonly [key: string]: JsonValue };
-
-/** Longest email address accepted (RFC 5321's path limit). */
-export const MAX_EMAIL_LENGTH = 254;
 
 /** A JSON object body, or param-malformed ["body"]. An absent body reads as `{}`. */
 export async function jsonObjectBody(request: { text(): Promise<string> }): Promise<JsonObject> {
@@ -34,7 +32,8 @@ export type ParamOptions = { readonly secret?: boolean };
 /** A required parameter: present (not null) and coercible. */
 export function param<T>(source: JsonObject, path: readonly string[], coerce: Coerce<T>, o: ParamOptions = {}): T {
   const raw = source[path[path.length - 1]!];
-  if (raw === undefined || raw === null || raw === "") throw paramMissing([...path]);
+  // A blank string is as good as absent (a title of spaces is a missing title).
+  if (raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "")) throw paramMissing([...path]);
   const value = coerce(raw);
   if (value === null) throw paramMalformed([...path], o.secret ? null : raw);
   return value;
@@ -56,12 +55,8 @@ export const asTrimmedString: Coerce<string> = (v) => (typeof v === "string" && 
 /** Instant's ids and tokens are uuids; lower-cased so lookups match. */
 export const asUuid: Coerce<string> = (v) => (isUuid(v) ? v.toLowerCase() : null);
 
-/** Emails are trimmed and lower-cased before use; the shape check is deliberately loose. */
-export const asEmail: Coerce<string> = (v) => {
-  if (typeof v !== "string") return null;
-  const email = v.trim().toLowerCase();
-  return email.length <= MAX_EMAIL_LENGTH && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : null;
-};
+/** Emails are trimmed and lower-cased, and must have the shape the auth core accepts. */
+export const asEmail: Coerce<string> = (v) => coerceEmail(v);
 
 export const asBoolean: Coerce<boolean> = (v) => (typeof v === "boolean" ? v : null);
 

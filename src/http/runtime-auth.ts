@@ -11,9 +11,9 @@ import { asEmail, asObject, asTrimmedString, asUuid, jsonObjectBody, type JsonOb
 
 export const runtimeAuthRoutes = new Hono<HttpEnv>();
 
-// The admin SDK's verifyToken also puts the id in `?app_id=`; the body comes first.
-runtimeAuthRoutes.use("/auth/*", appId("body", "query"));
-runtimeAuthRoutes.use("/signout", appId("body", "query"));
+// The admin SDK's verifyToken also puts the id in `?app_id=`; the body comes first. Each
+// route names its app, so a path that exists nowhere stays a 404.
+const withApp = appId("body", "query");
 
 const extraFields = (body: JsonObject): ExtraFields | null => optionalParam(body, ["body", "extra-fields"], asObject);
 
@@ -23,12 +23,12 @@ const runtime = (parse: (body: JsonObject) => RuntimeRequest) => async (c: HttpC
 };
 
 runtimeAuthRoutes.post(
-  "/auth/send_magic_code",
+  "/auth/send_magic_code", withApp,
   runtime((b) => ({ op: "send-magic-code", email: param(b, ["body", "email"], asEmail) })),
 );
 
 runtimeAuthRoutes.post(
-  "/auth/verify_magic_code",
+  "/auth/verify_magic_code", withApp,
   runtime((b) => ({
     op: "verify-magic-code",
     email: param(b, ["body", "email"], asEmail),
@@ -39,16 +39,16 @@ runtimeAuthRoutes.post(
 );
 
 runtimeAuthRoutes.post(
-  "/auth/verify_refresh_token",
+  "/auth/verify_refresh_token", withApp,
   runtime((b) => ({ op: "verify-refresh-token", refreshToken: param(b, ["body", "refresh-token"], asUuid, { secret: true }) })),
 );
 
 runtimeAuthRoutes.post(
-  "/auth/sign_in_guest",
+  "/auth/sign_in_guest", withApp,
   runtime((b) => ({ op: "sign-in-guest", extraFields: extraFields(b) })),
 );
 
 runtimeAuthRoutes.post(
-  "/signout",
+  "/signout", withApp,
   runtime((b) => ({ op: "sign-out", refreshToken: param(b, ["body", "refresh_token"], asUuid, { secret: true }) })),
 );

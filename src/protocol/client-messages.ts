@@ -85,7 +85,8 @@ export function parseClientFrame(text: string): ParsedFrame | ParseFailure {
   if (!isJsonObject(value)) {
     return { ok: false, error: paramMalformed(["body"], value as JsonValue), eventId: undefined, raw: undefined };
   }
-  const raw = value;
+  // What errors echo as `original-event`: the frame without its secrets.
+  const raw = withoutSecrets(value);
   const id = typeof raw["client-event-id"] === "string" ? raw["client-event-id"] : undefined;
   const fail = (error: InstantError): ParseFailure => ({ ok: false, error, eventId: id, raw });
   const op = raw.op;
@@ -93,7 +94,7 @@ export function parseClientFrame(text: string): ParsedFrame | ParseFailure {
 
   switch (op) {
     case "init": {
-      const r = initSchema.safeParse(raw);
+      const r = initSchema.safeParse(value);
       if (!r.success) return fail(paramMalformed(pathOf(r.error), raw));
       const m = r.data;
       return ok(raw, {
@@ -136,6 +137,16 @@ function ok(raw: { [k: string]: JsonValue }, message: ClientMessage): ParsedFram
 function pathOf(error: z.ZodError): (string | number)[] {
   const first = error.issues[0];
   return first ? first.path.map((p) => (typeof p === "symbol" ? String(p) : p)) : [];
+}
+
+/** Fields that carry secrets: never echoed back, not even to their sender. */
+export const SECRET_FIELDS: readonly string[] = ["refresh-token", "__admin-token"];
+
+function withoutSecrets(frame: { [k: string]: JsonValue }): { [k: string]: JsonValue } {
+  if (!SECRET_FIELDS.some((k) => k in frame)) return frame;
+  const copy = { ...frame };
+  for (const k of SECRET_FIELDS) delete copy[k];
+  return copy;
 }
 
 /** How much of an oversized frame is searched for its op and event id. */

@@ -112,10 +112,9 @@ describe("admin credentials", () => {
     expect(h.calls.at(-1)).toMatchObject({ credentials: { adminToken: null, as: { kind: "guest" } } });
   });
 
-  // Reported: Instant's default `$users` view rule is `auth.id == data.id`
-  // (https://instantdb.com/docs/users); impersonated requests are not admin, yet they
-  // read every user row and email (no visibility filter is wired, src/app-do.ts).
-  it.fails("as-guest and as-token see only what Instant's default $users rule allows", async () => {
+  // Instant's default `$users` view rule (auth.id == data.id): impersonated requests are
+  // not admin, so they see no other user's row or email (src/permissions/users-visibility.ts).
+  it("as-guest and as-token see only what Instant's default $users rule allows", async () => {
     const ada = await createUser(ADA);
     await createUser(BOB);
     const guest = await adminPost("/query", { query: { $users: {} } }, { "app-id": appId, "as-guest": "true" });
@@ -191,6 +190,8 @@ describe("query and transact", () => {
       },
     });
     expect((await adminPost("/query", { query: { books: {} } })).body).toEqual({ books: [] });
+    // Any value but null/false counts as true, as Instant reads it.
+    expect((await adminPost("/transact", { steps, "throw-on-missing-attrs?": "yes" })).status).toBe(400);
     // With the attrs in place the same steps pass.
     await adminPost("/transact", { steps });
     expect((await adminPost("/transact", { steps, "throw-on-missing-attrs?": true })).status).toBe(200);
@@ -243,15 +244,12 @@ describe("users and tokens", () => {
     expect(first.body.user).not.toHaveProperty("email");
     expect((await adminPost("/refresh_tokens", { id: id.toUpperCase() })).body).toMatchObject({ created: false, user: { id } });
     expect((await adminPost("/refresh_tokens", { id: "nope" })).body).toMatchObject({ type: "param-malformed", hint: { in: ["body", "id"], "original-input": "nope" } });
-    // Instant (and src/auth/sign-in.ts createToken) answer validation-failed "Please
-    // provide an `email` or `id`"; the HTTP layer answers param-missing [body, email].
-    expect((await adminPost("/refresh_tokens", {})).status).toBe(400);
+    // Neither email nor id: Instant's validation-failed, from src/auth/sign-in.ts createToken.
+    expect((await adminPost("/refresh_tokens", {})).body).toMatchObject({ type: "validation-failed", message: "Validation failed for body: Please provide an `email` or `id`" });
   });
 
-  // Reported: src/http/admin.ts userSelector keeps only `id` when both are given, so the
-  // email is dropped: a new user without an email is made even when the email's user
-  // exists. createToken's contract (src/auth/sign-in.ts): the email takes precedence.
-  it.fails("refresh_tokens with both email and id finds the user by email", async () => {
+  // createToken's contract (src/auth/sign-in.ts), as in Instant: the email takes precedence.
+  it("refresh_tokens with both email and id finds the user by email", async () => {
     const ada = await createUser(ADA);
     const res = await adminPost("/refresh_tokens", { email: ADA, id: crypto.randomUUID() });
     expect(res.body).toMatchObject({ created: false, user: { id: ada.id, email: ADA } });
@@ -475,6 +473,20 @@ describe("routes", () => {
     }
   });
 
+  it("the admin SDK's webhooks routes answer 501 too", async () => {
+    for (const [method, path] of [
+      ["GET", `/dash/apps/${appId}/webhooks`],
+      ["POST", `/dash/apps/${appId}/webhooks`],
+      ["DELETE", `/dash/apps/${appId}/webhooks/${crypto.randomUUID()}`],
+      ["POST", `/dash/apps/${appId}/webhooks/${crypto.randomUUID()}/disable`],
+      ["GET", "/.well-known/webhooks/jwks.json"],
+    ] as const) {
+      const res = await h.request(method, path, { headers: admin, body: method === "POST" ? {} : undefined });
+      expect(res.status, `${method} ${path}`).toBe(501);
+      expect(res.body.message, path).toContain("webhooks are not available");
+    }
+  });
+
   it("an unknown path is a 404 with a JSON body", async () => {
     const root = await h.get("/nope");
     expect(root).toMatchObject({ status: 404, body: { type: "param-malformed", message: "No route for GET /nope" } });
@@ -486,9 +498,8 @@ describe("routes", () => {
     expect(runtime).toMatchObject({ status: 404, body: { type: "param-malformed" } });
   });
 
-  // Reported: the app-id middleware runs before routing, so a path that exists nowhere
-  // answers 400 param-missing when the request names no app, instead of 404.
-  it.fails("an unknown /admin path without an app id is still a 404", async () => {
+  // The app id is read per route, so a path that exists nowhere is a 404 even without one.
+  it("an unknown /admin path without an app id is still a 404", async () => {
     const res = await h.get("/admin/nope");
     expect(res.status).toBe(404);
   });

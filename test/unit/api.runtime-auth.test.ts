@@ -398,11 +398,9 @@ describe("sign-ups go through the commit pipeline", () => {
     expect(JSON.stringify(o.inbox.get(s))).not.toContain(user.refresh_token);
   });
 
-  // Reported: with no rules document, Instant's default `$users` view rule is
-  // `auth.id == data.id` (https://instantdb.com/docs/users), so an anonymous socket sees
-  // no user rows. Here no visibility filter is wired (src/app-do.ts builds the AppContext
-  // without `permissions`), and every client can read every user's email.
-  it.fails("an anonymous session sees no $users rows (Instant's default view rule)", async () => {
+  // Instant's default `$users` view rule (auth.id == data.id): an anonymous socket sees
+  // no user rows (src/permissions/users-visibility.ts).
+  it("an anonymous session sees no $users rows (Instant's default view rule)", async () => {
     await signUp();
     const o = h.object(appId);
     const s = o.openSession();

@@ -29,9 +29,8 @@ describe("POST /dash/apps/ephemeral", () => {
   it("title is required; schema and rules.code must be objects", async () => {
     const h = await httpHarness();
     expect((await h.post("/dash/apps/ephemeral", {})).body).toMatchObject({ type: "param-missing", hint: { in: ["body", "title"] } });
-    // docs/protocol.md §13.6 says param-missing for a blank title; the route answers
-    // param-malformed (reported). Either way it names the title.
-    expect((await h.post("/dash/apps/ephemeral", { title: "  " })).body).toMatchObject({ hint: { in: ["body", "title"] } });
+    // A blank title is a missing one (docs/protocol.md §13.6).
+    expect((await h.post("/dash/apps/ephemeral", { title: "  " })).body).toMatchObject({ type: "param-missing", hint: { in: ["body", "title"] } });
     expect((await h.post("/dash/apps/ephemeral", { title: "t", schema: [] })).body).toMatchObject({ type: "param-malformed", hint: { in: ["body", "schema"] } });
     expect((await h.post("/dash/apps/ephemeral", { title: "t", rules: { code: "x" } })).body).toMatchObject({
       type: "param-malformed",

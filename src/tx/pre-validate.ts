@@ -10,6 +10,7 @@ import { EDITABLE_SYSTEM_ETYPES } from "./reserved-names";
 import type { AttrView } from "./optimistic-attrs";
 import type { EntityRef, LookupRef, TxStep } from "./steps";
 import { permissionDenied, validationFailed } from "./tx-errors";
+import { hasAnyOf } from "./triple-sql";
 import { isUuid, lookupToWire, stepToWire } from "./wire-form";
 
 /** System attrs any transaction may write (the client always sends the id triple). */
@@ -61,6 +62,11 @@ function checkSystemWrites(ctx: TxContext, attrs: AttrView, step: TxStep): void 
   const attr = attrs(step.attrId);
   if (!attr || attr.catalog !== "system") return;
   const { etype, label } = attr.forward;
+  // `$users` rows are made by the sign-in flows (as the server): a client may write its
+  // own row's id triple (every update sends it) but not create a user.
+  if (etype === "$users" && label === "id" && !ctx.isAdmin && step.entity.kind === "id" && !hasAnyOf(ctx.sql, step.entity.id, [attr.id])) {
+    throw stepError(step, "$users is a system entity. You aren't allowed to create this directly.");
+  }
   if (WRITABLE_SYSTEM_ATTRS.has(`${etype}\u0000${label}`)) return;
   // Nobody writes the remaining $files/$streams columns: they describe stored bytes.
   const allowed = etype === "$files" || etype === "$streams" ? false : ctx.isAdmin;

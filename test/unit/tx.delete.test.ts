@@ -110,3 +110,24 @@ describe("delete-entity", () => {
     f.run([["delete-entity", E(1), "$users"]], true);
   });
 });
+
+describe("$users rows", () => {
+  const usersId = (f: ReturnType<typeof setup>) => f.attrs.forward("$users", "id")!.id;
+
+  it("are created only by admins (the server's sign-in flows), as in Instant", () => {
+    const f = setup();
+    const err = instantError(() => f.run([["add-triple", E(1), usersId(f), E(1)]]));
+    expect(err.message).toBe("Validation failed for tx-step: $users is a system entity. You aren't allowed to create this directly.");
+    expect(f.value(E(1), usersId(f))).toEqual([]);
+    f.run([["add-triple", E(1), usersId(f), E(1)]], true);
+    expect(f.value(E(1), usersId(f))).toEqual([E(1)]);
+  });
+
+  it("can be updated by a client once they exist (it re-sends the id triple)", () => {
+    const f = setup();
+    const nickname = blob(31, "$users", "nickname");
+    f.run([addAttr(nickname), ["add-triple", E(2), usersId(f), E(2)]], true);
+    f.run([["add-triple", E(2), usersId(f), E(2)], ["add-triple", E(2), nickname.id, "ada"]]);
+    expect(f.value(E(2), nickname.id)).toEqual(["ada"]);
+  });
+});

@@ -4,13 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import type { JsonValue } from "../../src/model/triple";
-import { InstantError } from "../../src/protocol/errors";
 import { runQuery } from "../../src/query";
 import { attrToWire } from "../../src/protocol/attr-wire";
 import { clientView } from "../helpers/oracle";
 import { type Db, openDb, uid } from "../helpers/seed";
 import { queryTree } from "../../src/admin/result-tree";
 import { adminTransact, schemaApp } from "./admin.fixtures";
+import { instantError as fails } from "../helpers/instant-error";
 
 const U = (n: number) => uid(`user${n}`);
 const P = (n: number) => uid(`post${n}`);
@@ -21,15 +21,6 @@ function view(db: Db, q: { [k: string]: JsonValue }): JsonValue {
   return clientView(db.attrs.all().map(attrToWire), result.triples, q);
 }
 
-function fails(fn: () => unknown): InstantError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InstantError);
-    return e as InstantError;
-  }
-  throw new Error("expected an InstantError");
-}
 
 describe("admin steps applied by the tx engine", () => {
   it("schemaless: upsert by lookup, link by lookup, deep merge", () => {

@@ -6,23 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { adminTxInput, expandAdminSteps } from "../../src/admin/expand-steps";
 import type { JsonValue } from "../../src/model/triple";
-import { InstantError } from "../../src/protocol/errors";
 import { MAX_TX_STEPS } from "../../src/protocol/limits";
 import { type Db, openDb, uid } from "../helpers/seed";
 import { adminWire, idSource, input, normalize, schemaApp } from "./admin.fixtures";
+import { instantError as fails } from "../helpers/instant-error";
 
 const U = (n: number) => uid(`user${n}`);
 const P = (n: number) => uid(`post${n}`);
 
-function fails(fn: () => unknown): InstantError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(InstantError);
-    return e as InstantError;
-  }
-  throw new Error("expected an InstantError");
-}
 
 const wire = (db: Db, steps: JsonValue[]) => normalize(db, adminWire(db, steps));
 const dataSteps = (db: Db, steps: JsonValue[]) => wire(db, steps).filter((s) => (s as JsonValue[])[0] !== "add-attr");

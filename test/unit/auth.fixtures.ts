@@ -3,17 +3,16 @@
  * controllable clock, seeded randomness and predictable user ids, and `commit`, which
  * applies returned steps through the real transaction engine as an admin transaction.
  */
-import { expect } from "vitest";
 import type { AuthEnv } from "../../src/auth/auth-env";
 import type { RandomBytes } from "../../src/auth/random";
 import { type Attr, blobAttr } from "../../src/model/attr";
-import { InstantError } from "../../src/protocol/errors";
 import { AttrRegistry } from "../../src/store/attr-registry";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
 import type { Sql } from "../../src/store/sql";
 import { transact, type TxEnv, type TxStep } from "../../src/tx";
 import { testAuth } from "../helpers/seed";
+export { instantError } from "../helpers/instant-error";
 
 export const APP_ID = "6f0e8b7a-2c1d-4e3f-9a8b-7c6d5e4f3a2b";
 export const T0 = 1_700_000_000_000;
@@ -80,16 +79,6 @@ export function authSetup(opts: { randomBytes?: RandomBytes } = {}) {
 
 export type AuthFixture = ReturnType<typeof authSetup>;
 
-/** Runs `fn`, expects an InstantError and returns it. */
-export function instantError(fn: () => unknown): InstantError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InstantError);
-    return err as InstantError;
-  }
-  throw new Error("expected an InstantError, nothing was thrown");
-}
 
 /** Every string stored anywhere in the database, for "no plaintext secret" checks. */
 export function allStoredStrings(sql: Sql): string[] {

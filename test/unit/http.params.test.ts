@@ -11,16 +11,8 @@ import type { JsonValue } from "../../src/model/triple";
 import { asEmail, asUuid, jsonObjectBody, optionalParam, param } from "../../src/http/params";
 import { InstantError } from "../../src/protocol/errors";
 import { type HttpHarness, httpHarness } from "../helpers/http-harness";
+import { instantError as thrown } from "../helpers/instant-error";
 
-function thrown(fn: () => unknown): InstantError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InstantError);
-    return err as InstantError;
-  }
-  throw new Error("expected an InstantError");
-}
 
 async function rejected(p: Promise<unknown>): Promise<InstantError> {
   try {

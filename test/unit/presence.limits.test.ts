@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { onJoin, PresenceStore } from "../../src/presence";
-import { InstantError } from "../../src/protocol/errors";
 import {
   MAX_BROADCAST_BYTES,
   MAX_PRESENCE_BYTES,
@@ -11,16 +10,8 @@ import {
 import { jsonByteLength, parseRoomCommand, type JsonObject, type RoomCommandOp } from "../../src/protocol/room-messages";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
+import { instantError as thrown } from "../helpers/instant-error";
 
-function thrown(fn: () => unknown): InstantError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InstantError) return e;
-    throw e;
-  }
-  throw new Error("expected an InstantError");
-}
 const parse = (op: RoomCommandOp, body: JsonObject) => () => parseRoomCommand(op, body);
 
 /** A presence object whose JSON is exactly `bytes` long, padded with a multi-byte character. */

@@ -3,17 +3,16 @@
  * attr registry, an env with a controllable clock and predictable ids, and helpers to
  * build wire attrs and read triples back.
  */
-import { expect } from "vitest";
 import { type Attr, blobAttr } from "../../src/model/attr";
 import type { Triple } from "../../src/model/triple";
 import { attrToWire } from "../../src/protocol/attr-wire";
-import { InstantError } from "../../src/protocol/errors";
 import { AttrRegistry } from "../../src/store/attr-registry";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
 import { TRIPLE_COLUMNS, type TripleRow, rowToTriple } from "../../src/store/triple-rows";
 import { parseTxSteps, transact, type TxEnv, type TxResult } from "../../src/tx";
 import { testAuth } from "../helpers/seed";
+export { instantError } from "../helpers/instant-error";
 
 /** Deterministic uuids, distinct from the system attrs' ids. */
 export const uid = (n: number, prefix = "a"): string =>
@@ -78,16 +77,6 @@ export function link(n: number, etype: string, label: string, revEtype: string, 
 
 export const addAttr = (attr: Attr) => ["add-attr", attrToWire(attr)];
 
-/** Runs `fn`, expects an InstantError and returns it. */
-export function instantError(fn: () => unknown): InstantError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InstantError);
-    return err as InstantError;
-  }
-  throw new Error("expected an InstantError, nothing was thrown");
-}
 
 /** Entity ids used across tests. */
 export const E = (n: number) => uid(n, "e");

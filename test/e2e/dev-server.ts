@@ -24,12 +24,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startDevServer(persistDir: string, fixedPort?: number): Promise<DevServer> {
+/**
+ * `vars` become `--var NAME:value` flags (Worker vars, e.g. the email settings); a value
+ * may itself contain colons (URLs), wrangler splits at the first one only.
+ */
+export async function startDevServer(persistDir: string, fixedPort?: number, vars: Readonly<Record<string, string>> = {}): Promise<DevServer> {
   const port = fixedPort ?? (await freePort());
   const inspectorPort = await freePort();
+  const varFlags = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child: ChildProcess = spawn(
     resolve(ROOT, "node_modules/.bin/wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistDir, "--log-level", "warn"],
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      persistDir,
+      "--log-level",
+      "warn",
+      ...varFlags,
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },

@@ -11,6 +11,8 @@ export type DevServer = { readonly url: string; readonly port: number; stop(): P
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const STARTUP_TIMEOUT_MS = 90_000;
+/** How much of wrangler's output to print when it dies mid-run. */
+const OUTPUT_TAIL_CHARS = 4_000;
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -57,7 +59,17 @@ export async function startDevServer(persistDir: string, fixedPort?: number, var
   let output = "";
   child.stdout?.on("data", (d) => (output += String(d)));
   child.stderr?.on("data", (d) => (output += String(d)));
-  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  let stopping = false;
+  const exited = new Promise<void>((ok) =>
+    child.once("exit", (code, signal) => {
+      // A server that dies mid-run fails every later test with ECONNREFUSED: say why.
+      if (!stopping && ready) {
+        console.error(`wrangler dev on port ${port} exited unexpectedly (${signal ?? `code ${code}`}); its last output:\n${output.slice(-OUTPUT_TAIL_CHARS)}`);
+      }
+      ok();
+    }),
+  );
+  let ready = false;
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
@@ -72,10 +84,12 @@ export async function startDevServer(persistDir: string, fixedPort?: number, var
     child.kill("SIGTERM");
     throw new Error(`${(err as Error).message}\n--- wrangler output ---\n${output}`);
   }
+  ready = true;
   return {
     url,
     port,
     async stop() {
+      stopping = true;
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
     },

@@ -29,6 +29,9 @@ import { parseSsePush, type SsePush, sseInitFrame, sseTokenHash } from "./transp
 
 type LiveSession = { state: SessionState; sink: SessionSink; sseTokenHash?: string };
 
+/** Close codes a peer reports but no endpoint may send (RFC 6455 §7.4.1). */
+const RESERVED_CLOSE_CODES: ReadonlySet<number> = new Set([1005, 1006, 1015]);
+
 export class AppDO extends DurableObject<Env> {
   private readonly sql: Sql;
   private core!: AppContext;
@@ -90,9 +93,12 @@ export class AppDO extends DurableObject<Env> {
     const state = restoreSessionState(ws.deserializeAttachment());
     if (state) this.endSession(state.sessionId);
     try {
-      ws.close(code, reason);
+      // Answer the close, or the client's socket stays CLOSING. A close without a status
+      // (what browsers and the Instant client send: 1005) may not be echoed as such.
+      if (RESERVED_CLOSE_CODES.has(code)) ws.close();
+      else ws.close(code, reason);
     } catch {
-      // Already closed, or a code that may not be echoed: nothing to answer.
+      // Already closed: nothing to answer.
     }
   }
 

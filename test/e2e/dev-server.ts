@@ -11,6 +11,8 @@ export type DevServer = { readonly url: string; readonly port: number; stop(): P
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const STARTUP_TIMEOUT_MS = 90_000;
+/** How much of wrangler's output to print when it dies mid-run. */
+const OUTPUT_TAIL_CHARS = 4_000;
 
 export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -24,12 +26,30 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startDevServer(persistDir: string, fixedPort?: number): Promise<DevServer> {
+/**
+ * `vars` become `--var NAME:value` flags (Worker vars, e.g. the email settings); a value
+ * may itself contain colons (URLs), wrangler splits at the first one only.
+ */
+export async function startDevServer(persistDir: string, fixedPort?: number, vars: Readonly<Record<string, string>> = {}): Promise<DevServer> {
   const port = fixedPort ?? (await freePort());
   const inspectorPort = await freePort();
+  const varFlags = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child: ChildProcess = spawn(
     resolve(ROOT, "node_modules/.bin/wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistDir, "--log-level", "warn"],
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      persistDir,
+      "--log-level",
+      "warn",
+      ...varFlags,
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
@@ -39,7 +59,17 @@ export async function startDevServer(persistDir: string, fixedPort?: number): Pr
   let output = "";
   child.stdout?.on("data", (d) => (output += String(d)));
   child.stderr?.on("data", (d) => (output += String(d)));
-  const exited = new Promise<void>((ok) => child.once("exit", () => ok()));
+  let stopping = false;
+  const exited = new Promise<void>((ok) =>
+    child.once("exit", (code, signal) => {
+      // A server that dies mid-run fails every later test with ECONNREFUSED: say why.
+      if (!stopping && ready) {
+        console.error(`wrangler dev on port ${port} exited unexpectedly (${signal ?? `code ${code}`}); its last output:\n${output.slice(-OUTPUT_TAIL_CHARS)}`);
+      }
+      ok();
+    }),
+  );
+  let ready = false;
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(
@@ -54,10 +84,12 @@ export async function startDevServer(persistDir: string, fixedPort?: number): Pr
     child.kill("SIGTERM");
     throw new Error(`${(err as Error).message}\n--- wrangler output ---\n${output}`);
   }
+  ready = true;
   return {
     url,
     port,
     async stop() {
+      stopping = true;
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
     },

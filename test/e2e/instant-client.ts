@@ -41,8 +41,11 @@ class BrowserLikeWebSocket extends WebSocket {
 globalThis.WebSocket = BrowserLikeWebSocket;
 
 class MemoryStore extends StoreInterface {
-  private readonly items = new Map<string, unknown>();
-  constructor(appId: string, storeName: string) {
+  constructor(
+    appId: string,
+    storeName: string,
+    private readonly items = new Map<string, unknown>(),
+  ) {
     super(appId, storeName as never);
   }
   async getItem(k: string) {
@@ -62,6 +65,39 @@ class MemoryStore extends StoreInterface {
   }
 }
 
+/** A Storage class for init's 2nd argument: constructed by the SDK per (app id, store name). */
+export type StorageClass = new (appId: string, storeName: string) => StoreInterface;
+
+/**
+ * One device's persistent storage: every client given the returned class reads and
+ * writes the same stores (by app id and store name), so a client started after another
+ * shut down finds what the first one saved, as after a page reload. Values are copied in
+ * and out, as IndexedDB does.
+ */
+export function deviceStorage(): StorageClass {
+  const stores = new Map<string, Map<string, unknown>>();
+  class CopyingStore extends MemoryStore {
+    override async getItem(k: string) {
+      const v = await super.getItem(k);
+      return v === null ? null : structuredClone(v);
+    }
+    override async setItem(k: string, v: unknown) {
+      await super.setItem(k, structuredClone(v));
+    }
+    override async multiSet(pairs: [string, unknown][]) {
+      await super.multiSet(pairs.map(([k, v]) => [k, structuredClone(v)]));
+    }
+  }
+  return class DeviceStore extends CopyingStore {
+    constructor(appId: string, storeName: string) {
+      const key = `${appId}/${storeName}`;
+      let items = stores.get(key);
+      if (!items) stores.set(key, (items = new Map()));
+      super(appId, storeName, items);
+    }
+  };
+}
+
 const alwaysOnline = { getIsOnline: async () => true, listen: () => () => {} };
 
 let clientCounter = 0;
@@ -76,6 +112,8 @@ export type ClientOptions = {
   eventSource?: unknown;
   /** Overrides the WebSocket URL (e.g. a dead port, to force the SSE fallback). */
   websocketURI?: string;
+  /** Persistent storage shared with other clients (deviceStorage()); default: the client's own memory. */
+  storage?: StorageClass;
 };
 
 export function connectClient(gatewayUrl: string, appId: string, opts: ClientOptions = {}): Db {
@@ -90,7 +128,7 @@ export function connectClient(gatewayUrl: string, appId: string, opts: ClientOpt
     devtool: false,
   };
   // biome-ignore lint: init's config type does not list the hidden keys.
-  return init(config as any, MemoryStore as any, alwaysOnline as any, undefined, opts.eventSource as any) as Db;
+  return init(config as any, (opts.storage ?? MemoryStore) as any, alwaysOnline as any, undefined, opts.eventSource as any) as Db;
 }
 
 export type CreatedApp = { id: string; adminToken: string };

@@ -1,7 +1,7 @@
 /**
  * The admin API's `steps` (docs/protocol.md §13.5): un-expanded user ops `[action, etype, eid,
  * args, opts?]` plus raw attr ops, checked against the shape Instant's spec accepts
- * (admin/model.clj `::ops`) and parsed into tagged ops. A failing shape is reported
+ * (docs/protocol.md §13.5) and parsed into tagged ops. A failing shape is reported
  * the way Instant does: first an entity position that is clearly not an id gets its
  * own message, otherwise the spec's `{expected, in}` problem.
  */

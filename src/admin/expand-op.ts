@@ -1,7 +1,7 @@
 /**
  * One admin op → the wire tx-steps the browser client would have sent for it (docs/protocol.md
  * §5.2), resolved against the app's attrs plus the planned ones. Differences from the
- * client, all from Instant's admin/model.clj: `update`/`merge` never infer `update`
+ * client, all as Instant's server expands admin steps: `update`/`merge` never infer `update`
  * mode from cached data (`{"upsert": true}` → mode "upsert", `false` → "update",
  * absent → none), `ruleParams` loses an `id` key like every other object, and
  * `update-attr` is refused.

@@ -3,8 +3,8 @@
  *
  * The expansion produces the *wire* tx-steps a browser client would send for the same
  * ops (add-attr steps for the attrs to create, then each op's triples) and hands them
- * to the engine's own `parseTxSteps`. That is Instant's own pipeline (admin/model.clj
- * `transform`, then `tx/coerce!`), keeps one parse path with one set of shape errors
+ * to the engine's own `parseTxSteps`. That is Instant's own order (expand, then
+ * the normal tx checks), keeps one parse path with one set of shape errors
  * for both transports, and makes the output directly comparable with the client's
  * `instaml.transform`, which the tests use as the oracle.
  */

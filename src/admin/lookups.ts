@@ -3,7 +3,7 @@
  * `[label, value]` or `{label: value}`, turned into what the tx engine understands (the
  * uuid as given, or a `[attrId, value]` lookup ref). A label with a dot (`owner.id`)
  * that names no attr is a lookup through the has-one link `owner` by the linked id.
- * Errors are Instant's (admin/model.clj `extract-lookup` and friends).
+ * Errors are Instant's, word for word (docs/protocol.md §13.5).
  */
 import type { JsonValue } from "../model/triple";
 import { validationError } from "../protocol/errors";

@@ -1,6 +1,6 @@
 /**
- * Which attrs an admin transaction must create before its data steps can run (Instant's
- * admin/model.clj `create-missing-attrs`, the server-side twin of the client's
+ * Which attrs an admin transaction must create before its data steps can run (as
+ * Instant's server does it: the server-side twin of the client's
  * schemaless attr creation, docs/protocol.md §2.4): first every attr a lookup needs (so a lookup
  * key is created unique before a plain field of the same name could be), then, op by op,
  * the etype's `id` attr and one attr per key of the op's object.

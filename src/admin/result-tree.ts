@@ -1,6 +1,5 @@
 /**
- * The admin API's object tree (docs/protocol.md §13.4, Instant's util/instaql.clj
- * `instaql-nodes->object-tree`): `POST /admin/query` and the admin subscribe-query
+ * The admin API's object tree (docs/protocol.md §13.4, as Instant's server builds it): `POST /admin/query` and the admin subscribe-query
  * stream return nested objects, not triples. Built from the engine's own result: its
  * triples give the values, its selection (FormSelections) gives which entity sits in
  * which form under which parent.

@@ -1,6 +1,6 @@
 /**
- * How Instant's admin tree orders the entities of a form (util/instaql.clj
- * `sort-entries`), at every level: by the order field's value (default: the creation
+ * How Instant's admin tree orders the entities of a form (docs/protocol.md §13.4), at
+ * every level: by the order field's value (default: the creation
  * time of the entity's `id` triple), Clojure's `compare` on values (null first, numbers
  * numerically, strings by UTF-16 code units, false before true; `date` attrs compared
  * as instants), equal values by entity id; `desc` reverses both.

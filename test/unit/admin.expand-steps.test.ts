@@ -3,7 +3,7 @@
  * (instaml.transform): for the same `db.tx` chunks and the same attrs, the admin SDK's
  * `steps` must expand to the client's wire steps (attr ids aside). Seeded random op
  * lists cover the combinations; fixed cases pin the admin-only behaviour Instant's
- * admin/model.clj has and the client does not.
+ * server has and the client does not.
  */
 import { describe, expect, it } from "vitest";
 import { lookup } from "../../node_modules/@instantdb/core/dist/esm/instatx.js";

@@ -1,7 +1,7 @@
 /**
  * The admin object tree on hand-made data: its shape, inference, fields, order and
  * pages, and each place where Instant's admin tree differs from what the browser
- * client builds (util/instaql.clj), next to the client's own result for contrast.
+ * client builds, next to the client's own result for contrast.
  */
 import { describe, expect, it } from "vitest";
 import { queryTree } from "../../src/admin/result-tree";

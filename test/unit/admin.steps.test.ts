@@ -1,5 +1,5 @@
 /**
- * The admin steps' own behaviour (Instant's admin/model.clj and admin/routes.clj, where
+ * The admin steps' own behaviour (as Instant's server has it, where
  * it differs from the browser client or has no client counterpart): upsert modes, the
  * accepted entity forms, attr creation rules, and every error in Instant's shape.
  */

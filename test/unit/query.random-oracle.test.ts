@@ -132,7 +132,7 @@ function childSeesNullPathIds(w: World, etype: string, form: Obj): boolean {
  * with the where object's own variables, so its linked entities are the same ones a
  * sibling condition reaching the same etype at the same depth binds: `{"l2.n": {$not: 1},
  * "l2.r1": {$isNull: false}}` needs ONE l2 entity with both. Instant's server namespaces
- * the variables of every `or` branch (instaql.clj level-sym-gen), as we do, so either
+ * the variables of every `or` branch, as we do, so either
  * condition may hold through a different entity: the client then drops entities we match
  * (a subset). Checked in every where object of every form.
  */

@@ -50,6 +50,9 @@ export type AdminRequest =
   | { readonly op: "admin-delete-user"; readonly user: UserSelector }
   | { readonly op: "admin-sign-out"; readonly user: UserSelector }
   | { readonly op: "admin-room-presence"; readonly roomId: string }
+  /** `instant-cli pull perms` / `push perms` (docs/protocol.md §9.1). */
+  | { readonly op: "admin-get-rules" }
+  | { readonly op: "admin-set-rules"; readonly code: { readonly [key: string]: JsonValue } }
   /** Ours, not Instant's: the app's magic-code email; null restores the default. */
   | { readonly op: "admin-set-magic-code-template"; readonly template: { readonly subject: string; readonly body: string } | null };
 

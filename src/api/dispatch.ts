@@ -6,6 +6,7 @@
 import { writeApp } from "../apps/app-record";
 import { createApp } from "../apps/create-app";
 import { restoreApp } from "../apps/restore";
+import { checkRules } from "../permissions/check-rules";
 import { appResponse } from "../apps/create-app";
 import type { AppContext } from "../core/app-context";
 import { roomPresenceForAdmin } from "../presence";
@@ -43,6 +44,14 @@ export async function handleApiCall(ctx: AppContext, call: ApiCall, services: Ap
     case "admin-room-presence":
       // Backends get each peer's full `$users` record, as Instant returns it.
       return { body: roomPresenceForAdmin(ctx.presence, a.roomId, (id) => readUser(users, id) as JsonValue | null) };
+    case "admin-get-rules":
+      return { body: { perms: app.rules } };
+    case "admin-set-rules": {
+      // Checked whole before it is stored, so no app is left with half-valid rules.
+      checkRules(a.code);
+      writeApp(ctx.sql, { ...app, rules: a.code });
+      return { body: { rules: { app_id: app.id, code: a.code } } };
+    }
     case "admin-set-magic-code-template":
       writeApp(ctx.sql, { ...app, magicCodeTemplate: a.template });
       return { body: { template: a.template } };

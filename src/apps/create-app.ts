@@ -10,6 +10,7 @@ import type { Sql } from "../store/sql";
 import { appendTx } from "../store/tx-log";
 import { type AppRecord, hashAdminToken, readApp, writeApp } from "./app-record";
 import { attrsFromSchema } from "./schema-to-attrs";
+import { checkRules } from "../permissions/check-rules";
 
 /** Ephemeral apps (the SDK test harness's) may be deleted this long after creation. */
 export const EPHEMERAL_APP_TTL_MS = 14 * 24 * 60 * 60 * 1000;
@@ -31,7 +32,8 @@ export function createApp(
   newId: () => string,
 ): AppRecord {
   if (readApp(sql)) throw new InstantError("record-not-unique", "An app with this id already exists.", { "record-type": "app" });
-  // Plan the schema before writing anything, so a bad schema creates no app.
+  // Check the rules and plan the schema before writing anything: bad input creates no app.
+  if (isObject(input.rules)) checkRules(input.rules);
   const schemaAttrs = input.schema === null ? [] : attrsFromSchema(input.schema, newId);
   const app: AppRecord = {
     id: input.id,
@@ -69,3 +71,5 @@ export function appResponse(app: AppRecord, adminToken: string): { [k: string]: 
     expires_ms: app.expiresAt,
   };
 }
+
+const isObject = (v: JsonValue | null): v is { [k: string]: JsonValue } => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -4,6 +4,7 @@
  * (docs/operations.md). The new app's object creates it and returns its admin token.
  */
 import { Hono } from "hono";
+import { bearerToken } from "../apps/admin-auth";
 import type { RestoreTarget } from "../apps/restore";
 import type { JsonValue } from "../model/triple";
 import { InstantError } from "../protocol/errors";
@@ -33,6 +34,21 @@ dashRoutes.post("/apps/ephemeral", (c) => {
     throw new InstantError("permission-denied", "Ephemeral app creation is disabled on this server.");
   }
   return createApp(c, true);
+});
+
+/**
+ * `instant-cli pull perms` and `push perms`: the app's rules document, read and replaced
+ * with the app's admin token (docs/protocol.md §9.1).
+ */
+const adminOnly = (c: HttpContext) => ({ adminToken: bearerToken(c.req.header("authorization")), as: null });
+
+dashRoutes.get("/apps/:app_id/perms/pull", appId("param"), (c) =>
+  callApp(c, { appId: c.get("appId"), credentials: adminOnly(c), request: { op: "admin-get-rules" } }),
+);
+
+dashRoutes.post("/apps/:app_id/rules", appId("param"), async (c) => {
+  const code = param(await jsonObjectBody(c.req), ["body", "code"], asObject);
+  return callApp(c, { appId: c.get("appId"), credentials: adminOnly(c), request: { op: "admin-set-rules", code } });
 });
 
 /** `db.webhooks` of @instantdb/admin (platform-token routes of Instant's dashboard API). */

@@ -510,3 +510,28 @@ describe("routes", () => {
     expect(UNEXPECTED_ERROR_MESSAGE).toBeTruthy();
   });
 });
+
+describe("rules for instant-cli (perms pull / push)", () => {
+  it("push stores the document, pull returns it as stored, both need the admin token", async () => {
+    expect((await h.get(`/dash/apps/${appId}/perms/pull`, admin)).body).toEqual({ perms: null });
+    const code = { todos: { allow: { view: "auth.id != null", $default: "false" }, bind: ["isOwner", "auth.id == data.creator"] } };
+    const pushed = await h.post(`/dash/apps/${appId}/rules`, { code }, admin);
+    expect(pushed).toMatchObject({ status: 200, body: { rules: { app_id: appId, code } } });
+    expect((await h.get(`/dash/apps/${appId}/perms/pull`, admin)).body).toEqual({ perms: code });
+    const anonymous = await h.get(`/dash/apps/${appId}/perms/pull`);
+    expect(anonymous.body).toMatchObject({ type: "param-missing", hint: { in: ["headers", "authorization"] } });
+    const wrong = await h.post(`/dash/apps/${appId}/rules`, { code: {} }, { authorization: `Bearer ${crypto.randomUUID()}` });
+    expect(wrong.body).toMatchObject({ type: "record-not-found", hint: { "record-type": "app-admin-token" } });
+    expect((await h.get(`/dash/apps/${appId}/perms/pull`, admin)).body).toEqual({ perms: code });
+  });
+
+  it("a malformed document is refused whole, naming each bad rule", async () => {
+    const res = await h.post(`/dash/apps/${appId}/rules`, { code: { todos: { allow: { view: 1, fly: "true" } }, notes: "x" } }, admin);
+    expect(res.status).toBe(400);
+    expect(res.body.type).toBe("validation-failed");
+    expect(res.body.hint.errors.map((e: { in: string[] }) => e.in)).toEqual([["todos", "allow", "view"], ["todos", "allow", "fly"], ["notes"]]);
+    expect((await h.get(`/dash/apps/${appId}/perms/pull`, admin)).body).toEqual({ perms: null });
+    const missing = await h.post(`/dash/apps/${appId}/rules`, {}, admin);
+    expect(missing.body).toMatchObject({ type: "param-missing", hint: { in: ["body", "code"] } });
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * The check a rules document passes before it is stored (on app creation and on
+ * `push perms`). Today: its shape — an object of namespaces, each an object whose
+ * `allow`, `bind` and `fields` parts have the types Instant's rules have. Compiling each
+ * rule's CEL comes with the rules engine (docs/protocol.md §9.1).
+ */
+import type { JsonValue } from "../model/triple";
+import { validationError, type ValidationProblem } from "../protocol/errors";
+
+const ALLOW_ACTIONS = new Set(["view", "create", "update", "delete", "link", "unlink", "$default"]);
+
+export function checkRules(doc: { readonly [key: string]: JsonValue }): void {
+  const problems: ValidationProblem[] = [];
+  for (const [ns, section] of Object.entries(doc)) {
+    if (!isObject(section)) {
+      problems.push({ message: `${ns} must be an object.`, in: [ns] });
+      continue;
+    }
+    const allow = section.allow;
+    if (allow !== undefined && !isObject(allow)) problems.push({ message: `${ns}.allow must be an object.`, in: [ns, "allow"] });
+    if (isObject(allow)) {
+      for (const [action, rule] of Object.entries(allow)) {
+        if (!ALLOW_ACTIONS.has(action)) problems.push({ message: `${ns}.allow.${action} is not an action.`, in: [ns, "allow", action] });
+        else if (!isRuleValue(action, rule)) problems.push({ message: `${ns}.allow.${action} must be a rule string.`, in: [ns, "allow", action] });
+      }
+    }
+    const bind = section.bind;
+    if (bind !== undefined && !isObject(bind) && !(Array.isArray(bind) && bind.every((b) => typeof b === "string"))) {
+      problems.push({ message: `${ns}.bind must be an object or an array of strings.`, in: [ns, "bind"] });
+    }
+    const fields = section.fields;
+    if (fields !== undefined && !(isObject(fields) && Object.values(fields).every((r) => typeof r === "string" || r === null))) {
+      problems.push({ message: `${ns}.fields must map field names to rule strings.`, in: [ns, "fields"] });
+    }
+  }
+  if (problems.length > 0) throw validationError("rule", doc, problems);
+}
+
+/** A rule is a CEL string (or null for "no rule"); link/unlink map labels to rules. */
+function isRuleValue(action: string, rule: JsonValue): boolean {
+  if (rule === null || typeof rule === "string") return true;
+  return (action === "link" || action === "unlink") && isObject(rule) && Object.values(rule).every((r) => typeof r === "string");
+}
+
+const isObject = (v: JsonValue | undefined): v is { [k: string]: JsonValue } => typeof v === "object" && v !== null && !Array.isArray(v);

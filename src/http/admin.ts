@@ -71,7 +71,8 @@ function userSelector(source: JsonObject, where: "body" | "query"): UserSelector
 const queryParams = (c: HttpContext): JsonObject => c.req.query();
 
 adminRoutes.post(
-  "/query", withApp,
+  "/query",
+  withApp,
   admin("impersonable", (b) => ({
     op: "admin-query",
     query: param(b, ["body", "query"], asObject),
@@ -80,7 +81,8 @@ adminRoutes.post(
 );
 
 adminRoutes.post(
-  "/transact", withApp,
+  "/transact",
+  withApp,
   admin("impersonable", (b) => ({
     op: "admin-transact",
     steps: param(b, ["body", "steps"], asArray),
@@ -90,7 +92,8 @@ adminRoutes.post(
 );
 
 adminRoutes.post(
-  "/refresh_tokens", withApp,
+  "/refresh_tokens",
+  withApp,
   admin("admin-only", (b) => ({
     op: "admin-create-token",
     email: optionalParam(b, ["body", "email"], asEmail),
@@ -103,7 +106,8 @@ adminRoutes.post("/magic_code", withApp, admin("admin-only", (b) => ({ op: "admi
 adminRoutes.post("/send_magic_code", withApp, admin("admin-only", (b) => ({ op: "admin-magic-code", email: param(b, ["body", "email"], asEmail), send: true })));
 
 adminRoutes.post(
-  "/verify_magic_code", withApp,
+  "/verify_magic_code",
+  withApp,
   admin("admin-only", (b) => ({
     op: "admin-verify-magic-code",
     email: param(b, ["body", "email"], asEmail),
@@ -119,7 +123,8 @@ adminRoutes.delete("/users", withApp, admin("admin-only", (_b, c) => ({ op: "adm
 adminRoutes.post("/sign_out", withApp, admin("admin-only", (b) => ({ op: "admin-sign-out", user: userSelector(b, "body") })));
 
 adminRoutes.get(
-  "/rooms/presence", withApp,
+  "/rooms/presence",
+  withApp,
   admin("admin-only", (_b, c) => ({ op: "admin-room-presence", roomId: param(queryParams(c), ["query", "room-id"], asTrimmedString) })),
 );
 
@@ -134,7 +139,8 @@ const asTemplateText = (v: JsonValue) => (typeof v === "string" && v.trim() !== 
  * restores the default. The body must show the code.
  */
 adminRoutes.post(
-  "/magic_code_template", withApp,
+  "/magic_code_template",
+  withApp,
   admin("admin-only", (b) => {
     if (b.template === null) return { op: "admin-set-magic-code-template", template: null };
     const t = param(b, ["body", "template"], asObject);

@@ -23,12 +23,14 @@ const runtime = (parse: (body: JsonObject) => RuntimeRequest) => async (c: HttpC
 };
 
 runtimeAuthRoutes.post(
-  "/auth/send_magic_code", withApp,
+  "/auth/send_magic_code",
+  withApp,
   runtime((b) => ({ op: "send-magic-code", email: param(b, ["body", "email"], asEmail) })),
 );
 
 runtimeAuthRoutes.post(
-  "/auth/verify_magic_code", withApp,
+  "/auth/verify_magic_code",
+  withApp,
   runtime((b) => ({
     op: "verify-magic-code",
     email: param(b, ["body", "email"], asEmail),
@@ -39,16 +41,19 @@ runtimeAuthRoutes.post(
 );
 
 runtimeAuthRoutes.post(
-  "/auth/verify_refresh_token", withApp,
+  "/auth/verify_refresh_token",
+  withApp,
   runtime((b) => ({ op: "verify-refresh-token", refreshToken: param(b, ["body", "refresh-token"], asUuid, { secret: true }) })),
 );
 
 runtimeAuthRoutes.post(
-  "/auth/sign_in_guest", withApp,
+  "/auth/sign_in_guest",
+  withApp,
   runtime((b) => ({ op: "sign-in-guest", extraFields: extraFields(b) })),
 );
 
 runtimeAuthRoutes.post(
-  "/signout", withApp,
+  "/signout",
+  withApp,
   runtime((b) => ({ op: "sign-out", refreshToken: param(b, ["body", "refresh_token"], asUuid, { secret: true }) })),
 );

@@ -65,21 +65,6 @@ export function entityToCel(entity: { readonly [key: string]: JsonValue } | null
   return m;
 }
 
-/** A CEL result back as JSON (for error hints and tests): bigints as numbers, maps as objects. */
-export function fromCel(value: unknown): JsonValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "bigint") return Number(value);
-  if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") return value;
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(fromCel);
-  if (value instanceof Map) {
-    const out: { [key: string]: JsonValue } = {};
-    for (const [k, v] of value) out[String(k)] = fromCel(v);
-    return out;
-  }
-  return String(value);
-}
-
 /**
  * Instant tests a rule's result the Clojure way: only null and false deny. Any other
  * value (a string, a number, a list) passes, as it does there.

@@ -78,6 +78,7 @@ export function permissionRun(rules: CompiledRules, opts: PermissionRunOptions):
   const refMemo = new Map<string, unknown[]>();
   const viewMemo = new Map<string, boolean>();
   const time = new Date(opts.now);
+  const contextParams = toCel(opts.auth.ruleParams);
   let authMap: NullMap | null = null;
 
   const refFrom = (etype: string, map: () => NullMap) => (pathStr: string): unknown[] => {
@@ -111,7 +112,7 @@ export function permissionRun(rules: CompiledRules, opts: PermissionRunOptions):
     const vars: Record<string, unknown> = {
       auth: auth(),
       data: entity(rule.etype, v.data ?? null),
-      ruleParams: toCel(v.ruleParams === undefined ? opts.auth.ruleParams : (v.ruleParams ?? {})),
+      ruleParams: v.ruleParams === undefined ? contextParams : toCel(v.ruleParams ?? {}),
       request: new CelRequest(time, opts.origin ?? "", opts.ip ?? "", v.modifiedFields ?? []),
     };
     if (v.newData) vars.newData = entityToCel(v.newData, null);

@@ -142,6 +142,16 @@ function used(compile: () => Rule | null, path: string[]): Rule | null {
   }
 }
 
+/**
+ * The `$users` create rule checked at sign-up: only `$users.allow.create` counts (no
+ * `$default`), as on Instant; null when there is none (then plain sign-ups pass and
+ * sign-ups with extra fields are refused, see signup.ts).
+ */
+export function signupRuleFor(rules: CompiledRules): Rule | null {
+  const path = ["$users", "allow", "create"];
+  return used(() => programAt(rules, "$users", "create", path), path);
+}
+
 /** Does the document hold a rule for any field of `etype`? (Lets a caller skip field checks.) */
 export function hasFieldRules(rules: CompiledRules, etype: string): boolean {
   const section = rules.doc[etype];

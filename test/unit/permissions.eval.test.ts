@@ -11,7 +11,7 @@ import { type AuthUser, authContext, type RuleParams } from "../../src/model/aut
 import type { JsonValue } from "../../src/model/triple";
 import { InstantError } from "../../src/protocol/errors";
 import { type EntityData, permissionRun, type PermissionRunOptions, type RefResolver } from "../../src/permissions/permission-run";
-import { type Action, compileRules } from "../../src/permissions/rules";
+import { type Action, compileRules, signupRuleFor } from "../../src/permissions/rules";
 
 const APP = "00000000-0000-4000-8000-0000000000aa";
 const ALICE: AuthUser = { id: "alice", email: "alice@example.com", type: "user" };
@@ -317,5 +317,19 @@ describe("link and unlink checks", () => {
 
   it("admins pass", () => {
     expect(run({ posts: { allow: { link: { $default: "false" } } } }, "admin").canLink("link", "before", existingPost, existingUser)).toBe(true);
+  });
+});
+
+describe("the sign-up rule", () => {
+  it("sees the new user as auth and as data, extra fields included", () => {
+    const rules = compileRules({ $users: { allow: { create: "data.email.endsWith('@example.com') && auth.nickname == data.nickname && size(data.nickname) > 1" } } });
+    const signUp = (email: string, nickname: string) => {
+      const row = { id: "new", email, nickname };
+      const r = permissionRun(rules, { auth: authContext(APP, { id: "new", email, type: "user" }, false), loadUser: () => row, resolver: tableResolver, now: NOW });
+      return r.evaluate(signupRuleFor(rules)!, { data: row, newData: row });
+    };
+    expect(signUp("new@example.com", "nn")).toBe(true);
+    expect(signUp("new@elsewhere.com", "nn")).toBe(false);
+    expect(signUp("new@example.com", "n")).toBe(false);
   });
 });

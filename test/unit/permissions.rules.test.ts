@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { JsonValue } from "../../src/model/triple";
 import { InstantError } from "../../src/protocol/errors";
-import { compileRules, fieldRuleFor, linkRuleFor, type Rule, ruleFor, USERS_DEFAULT_RULE } from "../../src/permissions/rules";
+import { compileRules, fieldRuleFor, hasFieldRules, linkRuleFor, type Rule, ruleFor, signupRuleFor, USERS_DEFAULT_RULE } from "../../src/permissions/rules";
 
 /** The rule as text: "allow", "deny", or the compiled code. */
 const show = (r: Rule | null): string | null => (r === null || typeof r === "string" ? r : r.code);
@@ -129,11 +129,24 @@ describe("fields and link rules", () => {
     expect(fieldRuleFor(rules, "$users", "id")).toBe("allow");
   });
 
+  it("hasFieldRules tells whether a namespace has any", () => {
+    expect(hasFieldRules(rules, "$users")).toBe(true);
+    expect(hasFieldRules(rules, "posts")).toBe(false);
+  });
+
   it("link rules by label, then the side's $default; null when the side has none", () => {
     expect(show(linkRuleFor(rules, "posts", "link", "owner"))).toBe("auth.id == linkedData.id");
     expect(linkRuleFor(rules, "posts", "link", "tags")).toBe("deny");
     expect(linkRuleFor(rules, "posts", "unlink", "owner")).toBe("allow");
     expect(linkRuleFor(rules, "$users", "link", "posts")).toBeNull();
+  });
+});
+
+describe("signupRuleFor", () => {
+  it("is $users.allow.create only: no $default, no built-in rule", () => {
+    expect(signupRuleFor(compileRules({}))).toBeNull();
+    expect(signupRuleFor(compileRules({ $default: { allow: { $default: "false" } } }))).toBeNull();
+    expect(show(signupRuleFor(compileRules({ $users: { allow: { create: "data.email.endsWith('@x.com')" } } })))).toBe("data.email.endsWith('@x.com')");
   });
 });
 

@@ -32,6 +32,8 @@ export type CompiledRules = {
   readonly doc: Doc;
   /** Programs by `${etype}\0${kind}\0${path}`; filled up front and on first use. */
   readonly cache: Map<string, Rule>;
+  /** Resolved answers of ruleFor / fieldRuleFor, by etype and action or field. */
+  readonly resolved: Map<string, Rule>;
 };
 
 /** Namespaces Instant knows as system catalog etypes: they have built-in rules. */
@@ -48,7 +50,7 @@ export const USERS_DEFAULT_RULE = "auth.id == data.id || (data.linkedPrimaryUser
 
 /** Validates and compiles a rules document (null: no rules). Throws `validation-failed` for `rule`. */
 export function compileRules(doc: JsonValue | null): CompiledRules {
-  const rules: CompiledRules = { doc: isObject(doc) ? doc : {}, cache: new Map() };
+  const rules: CompiledRules = { doc: isObject(doc) ? doc : {}, cache: new Map(), resolved: new Map() };
   const problems: CompileProblem[] = [];
   const attempt = (etype: string, kind: RuleKind, path: string[]) => {
     try {
@@ -102,6 +104,16 @@ export function compileRules(doc: JsonValue | null): CompiledRules {
 
 /** The rule for `action` on `etype`, resolved as Instant does. Throws `validation-failed` if it does not compile. */
 export function ruleFor(rules: CompiledRules, etype: string, action: Action): Rule {
+  const key = `${etype}\0${action}`;
+  let rule = rules.resolved.get(key);
+  if (rule === undefined) {
+    rule = resolveRule(rules, etype, action);
+    rules.resolved.set(key, rule);
+  }
+  return rule;
+}
+
+function resolveRule(rules: CompiledRules, etype: string, action: Action): Rule {
   for (const path of [
     [etype, "allow", action],
     [etype, "allow", "$default"],
@@ -117,8 +129,14 @@ export function ruleFor(rules: CompiledRules, etype: string, action: Action): Ru
 /** The view rule of one field (`E.fields.F`); "allow" when there is none. */
 export function fieldRuleFor(rules: CompiledRules, etype: string, label: string): Rule {
   if (label === "id") return "allow";
-  const path = [etype, "fields", label];
-  return used(() => programAt(rules, etype, "view", path), path) ?? "allow";
+  const key = `${etype}\0fields\0${label}`;
+  let rule = rules.resolved.get(key);
+  if (rule === undefined) {
+    const path = [etype, "fields", label];
+    rule = used(() => programAt(rules, etype, "view", path), path) ?? "allow";
+    rules.resolved.set(key, rule);
+  }
+  return rule;
 }
 
 /** The link or unlink rule of one side (`E.allow.link.label`, then `E.allow.link.$default`); null when that side has none. */

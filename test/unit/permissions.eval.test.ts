@@ -54,6 +54,8 @@ const CASES: Case[] = [
   ["a missing key reads as null", "data.nothing == null && auth.nothing == null", ALICE, true],
   ["a missing nested key reads as null", "data.meta.nothing == null && data.meta.level == 2", null, true],
   ["has() is always true on rule maps (Instant's maps claim every key)", "has(data.nothing)", null, true],
+  ["so is `in` on a rule map", "'nothing' in data && 'nothing' in auth", null, true],
+  ["signed out, every key of auth reads as null", "auth.id == null && auth.email == null && size(auth) == 0", null, true],
   ["auth carries the user's full $users row", "auth.role == 'editor' && auth.plan.tier >= 2", ALICE, true],
   ["auth.email", "auth.email.endsWith('@example.com')", BOB, true],
   ["ints are CEL ints", "data.count + 1 == 3 && data.count * 2 == 4", null, true],

@@ -1,11 +1,13 @@
 /**
  * The check a rules document passes before it is stored (on app creation and on
- * `push perms`). Today: its shape — an object of namespaces, each an object whose
- * `allow`, `bind` and `fields` parts have the types Instant's rules have. Compiling each
- * rule's CEL comes with the rules engine (docs/protocol.md §9.1).
+ * `push perms`): its shape — an object of namespaces, each an object whose `allow`,
+ * `bind` and `fields` parts have the types Instant's rules have — and then every rule
+ * compiled (rules.ts), so a rule that does not compile is refused with its name and
+ * position and no app is left with half-valid rules (docs/protocol.md §9.1).
  */
 import type { JsonValue } from "../model/triple";
 import { validationError, type ValidationProblem } from "../protocol/errors";
+import { compileRules } from "./rules";
 
 const ALLOW_ACTIONS = new Set(["view", "create", "update", "delete", "link", "unlink", "$default"]);
 
@@ -34,6 +36,7 @@ export function checkRules(doc: { readonly [key: string]: JsonValue }): void {
     }
   }
   if (problems.length > 0) throw validationError("rule", doc, problems);
+  compileRules(doc);
 }
 
 /** A rule is a CEL string (or null for "no rule"); link/unlink map labels to rules. */

@@ -531,6 +531,9 @@ describe("rules for instant-cli (perms pull / push)", () => {
     expect(res.body.type).toBe("validation-failed");
     expect(res.body.hint.errors.map((e: { in: string[] }) => e.in)).toEqual([["todos", "allow", "view"], ["todos", "allow", "fly"], ["notes"]]);
     expect((await h.get(`/dash/apps/${appId}/perms/pull`, admin)).body).toEqual({ perms: null });
+    const broken = await h.post(`/dash/apps/${appId}/rules`, { code: { todos: { allow: { view: "auth.id == " } } } }, admin);
+    expect(broken.body).toMatchObject({ type: "validation-failed", hint: { errors: [{ in: ["todos", "allow", "view"] }] } });
+    expect(broken.body.message).toContain("todos.allow.view:1:");
     const missing = await h.post(`/dash/apps/${appId}/rules`, {}, admin);
     expect(missing.body).toMatchObject({ type: "param-missing", hint: { in: ["body", "code"] } });
   });

@@ -24,6 +24,7 @@ import { migrate } from "./store/migrations";
 import type { Sql } from "./store/sql";
 import { STREAM_ID_HEADER } from "./http/context";
 import type { SessionSink } from "./transport/session-sink";
+import { socketSink } from "./transport/socket-sink";
 import { openSseStream, type SseStream } from "./transport/sse-stream";
 import { parseSsePush, type SsePush, sseInitFrame, sseTokenHash } from "./transport/sse-push";
 
@@ -155,7 +156,7 @@ export class AppDO extends DurableObject<Env> {
 
   /** POST /runtime/sse: the client's messages for an SSE session, handled in order. */
   private async pushSse(request: Request): Promise<Response> {
-    const push: SsePush | InstantError = await parsePush(request);
+    const push: SsePush | InstantError = parseSsePush(await request.json().catch(() => null));
     if (push instanceof InstantError) return Response.json(push.toBody(), { status: push.status });
     const session = this.sessions.get(push.sessionId);
     if (!session || session.sseTokenHash !== sseTokenHash(push.sseToken)) {
@@ -244,21 +245,4 @@ export class AppDO extends DurableObject<Env> {
   private deliver(deliveries: readonly Delivery[]): void {
     for (const d of deliveries) this.sessions.get(d.sessionId)?.sink.send(d.message);
   }
-}
-
-function socketSink(ws: WebSocket): SessionSink {
-  return {
-    send(message: ServerMessage) {
-      try {
-        ws.send(JSON.stringify(message));
-      } catch {
-        // The socket is closing; its close handler cleans up.
-      }
-    },
-    save: (state) => ws.serializeAttachment(state),
-  };
-}
-
-async function parsePush(request: Request): Promise<SsePush | InstantError> {
-  return parseSsePush(await request.json().catch(() => null));
 }

@@ -12,7 +12,6 @@ import { type AppRecord, readApp } from "./apps/app-record";
 import { emailSenderFromEnv, lazyEmailSender } from "./auth/email";
 import { cryptoRandomBytes } from "./auth/random";
 import type { Env } from "./env";
-import { refreshesAfterCommit } from "./core/refresh";
 import { InstantError, UNEXPECTED_ERROR_MESSAGE } from "./protocol/errors";
 import type { ServerMessage } from "./protocol/server-messages";
 import { type AppContext, createAppContext, type Delivery, type Outcome } from "./core/app-context";

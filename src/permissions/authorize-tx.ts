@@ -130,7 +130,8 @@ export function authorizeTx(ctx: TxContext, tx: AppliedTx, rules: CompiledRules)
     else if (step.kind !== "retract-triple") creates.push({ step, etype, e: r.e });
   }
   for (const { e, etype, root } of ctx.deletions) {
-    const rp = { ...params(etype, root), ...params(etype, e) };
+    // Cascaded entities inherit the params of the entity the delete named (Instant's).
+    const rp = e === root ? params(etype, e) : { ...params.ofAnyEtype(root), ...params(etype, e) };
     write(runBefore, etype, "delete", e, states.before(etype, e), rp);
   }
 
@@ -169,8 +170,10 @@ function modifiedFieldsOf(ctx: TxContext, steps: readonly TxStep[]): Map<string,
   return out;
 }
 
+type ParamsOf = ((etype: string, e: string) => RuleParams) & { ofAnyEtype(e: string): RuleParams };
+
 /** Rule params of one entity: the auth context's, then its `rule-params` steps (etype-less ones apply to every etype). */
-function ruleParamsOf(ctx: TxContext, tx: AppliedTx): (etype: string, e: string) => RuleParams {
+function ruleParamsOf(ctx: TxContext, tx: AppliedTx): ParamsOf {
   const byKey = new Map<string, { [k: string]: JsonValue }>();
   for (const rp of tx.ruleParams) {
     const e =
@@ -182,7 +185,13 @@ function ruleParamsOf(ctx: TxContext, tx: AppliedTx): (etype: string, e: string)
     const key = `${rp.etype ?? ""}\0${e}`;
     byKey.set(key, { ...(byKey.get(key) ?? {}), ...rp.params });
   }
-  return (etype, e) => ({ ...ctx.auth.ruleParams, ...byKey.get(`\0${e}`), ...byKey.get(`${etype}\0${e}`) });
+  const of = (etype: string, e: string): RuleParams => ({ ...ctx.auth.ruleParams, ...byKey.get(`\0${e}`), ...byKey.get(`${etype}\0${e}`) });
+  const ofAnyEtype = (e: string): RuleParams => {
+    const out: { [k: string]: JsonValue } = { ...ctx.auth.ruleParams };
+    for (const [key, p] of byKey) if (key.endsWith(`\0${e}`)) Object.assign(out, p);
+    return out;
+  };
+  return Object.assign(of, { ofAnyEtype });
 }
 
 /**

@@ -143,6 +143,14 @@ describe("write rules: create, update, delete", () => {
     expect(w.triples(E(2))).toEqual([]);
   });
 
+  it("cascaded deletes inherit the rule params of the entity the delete named", () => {
+    const w = world({ lists: { allow: { delete: "ruleParams.k == 'v'" } }, todos: { allow: { delete: "ruleParams.k == 'v'" } } });
+    expect(errorOf(() => w.as(alice, [["delete-entity", E(1), "lists"]]))).toEqual(denied("lists"));
+    w.as(alice, [["delete-entity", E(1), "lists"], ["rule-params", E(1), "lists", { k: "v" }]]);
+    expect(w.triples(E(10))).toEqual([]);
+    expect(w.triples(E(11))).toEqual([]);
+  });
+
   it("a rule that cannot be evaluated is permission-evaluation-failed", () => {
     const w = world({ todos: { allow: { update: "data.title + 1 == 2" } } });
     const e = instantError(() => w.as(alice, [add(E(10), todoTitle.id, "x")]));

@@ -33,7 +33,8 @@ const projectOwner = link(10, "projects", "owner", "people", "projects", { cardi
 const noteId = blob(11, "notes", "id");
 const noteText = blob(12, "notes", "text");
 const noteSecret = blob(13, "notes", "secret");
-const SCHEMA = [todoId, todoTitle, todoCreator, listId, listOwner, listName, todoList, projectId, personId, projectOwner, noteId, noteText, noteSecret];
+const listSlug = blob(14, "lists", "slug", { unique: true, indexed: true });
+const SCHEMA = [todoId, todoTitle, todoCreator, listId, listOwner, listName, todoList, projectId, personId, projectOwner, noteId, noteText, noteSecret, listSlug];
 
 const RULES = {
   todos: {
@@ -47,6 +48,7 @@ const RULES = {
   },
   lists: { allow: { create: "auth.id == data.ownerId", delete: "auth.id == data.ownerId", update: "auth.id == data.ownerId" } },
   projects: { allow: { delete: "auth.id in data.ref('owner.id')" } },
+  people: { allow: { delete: "size(data.ref('projects.id')) == 0" } },
   notes: { allow: { create: "ruleParams.secret == data.secret", update: "ruleParams.secret == data.secret" } },
 };
 
@@ -126,6 +128,21 @@ describe("write rules: create, update, delete", () => {
     const owner = authContext(TEST_APP_ID, { id: E(30), email: null, type: "guest" }, false);
     w.as(owner, [["delete-entity", E(31), "projects"]]);
     expect(w.triples(E(31))).toEqual([]);
+  });
+
+  it("an entity created by a lookup is checked as a create", () => {
+    const w = world();
+    w.as(alice, [add(E(1), listSlug.id, "home"), ["add-triple", [listSlug.id, "work"], listOwner.id, ALICE]]);
+    expect(errorOf(() => w.as(alice, [["add-triple", [listSlug.id, "play"], listOwner.id, BOB]]))).toEqual(denied("lists"));
+    expect(w.sql.all(`SELECT e FROM triples WHERE a = ?`, listSlug.id)).toHaveLength(2);
+  });
+
+  it("rules see links a delete removes from other entities as they were", () => {
+    const w = world();
+    // E(31) links to person E(30): the delete would remove that link from the project.
+    expect(errorOf(() => w.as(alice, [["delete-entity", E(30), "people"]]))).toEqual(denied("people"));
+    w.as(admin, [["delete-entity", E(31), "projects"]]);
+    w.as(alice, [["delete-entity", E(30), "people"]]);
   });
 
   it("one denied step rolls back the whole transaction", () => {

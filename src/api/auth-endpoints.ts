@@ -47,7 +47,7 @@ export async function runtimeAuth(ctx: AppContext, app: AppRecord, services: Api
         code: r.code,
         refreshToken: r.guestRefreshToken,
         extraFields: r.extraFields ?? undefined,
-        checkSignup: signupCheck(app.rules),
+        checkSignup: signupCheck(app.rules, { appId: app.id, store: ctx, now: ctx.now() }),
       });
       const { reply, deliveries } = finishSignIn(ctx, env, signIn);
       return { body: reply, deliveries };
@@ -55,7 +55,7 @@ export async function runtimeAuth(ctx: AppContext, app: AppRecord, services: Api
     case "verify-refresh-token":
       return { body: { user: verifyRefreshToken(env, r.refreshToken) } };
     case "sign-in-guest": {
-      const signIn = signInGuest(env, { extraFields: r.extraFields ?? undefined, checkSignup: signupCheck(app.rules) });
+      const signIn = signInGuest(env, { extraFields: r.extraFields ?? undefined, checkSignup: signupCheck(app.rules, { appId: app.id, store: ctx, now: ctx.now() }) });
       const { reply, deliveries } = finishSignIn(ctx, env, signIn);
       return { body: { user: reply.user }, deliveries };
     }

@@ -6,6 +6,8 @@
 import type { AppRecord } from "../apps/app-record";
 import type { ServerMessage } from "../protocol/server-messages";
 import { PresenceStore } from "../presence";
+import { rulesCache } from "../permissions/app-permissions";
+import { txAuthorizer } from "../permissions/authorize-tx";
 import { usersVisibility } from "../permissions/users-visibility";
 import type { VisibilityFilter } from "../query";
 import { AttrRegistry } from "../store/attr-registry";
@@ -44,8 +46,12 @@ export type AppHost = Pick<AppContext, "app" | "session" | "sessions" | "now" | 
   readonly permissions?: PermissionHooks;
 };
 
-/** Wires an app's core over its database; attrs are read from SQLite here. */
+/**
+ * Wires an app's core over its database; attrs are read from SQLite here. Without
+ * hooks from the host, writes are authorized by the app's rules (admins bypass them).
+ */
 export function createAppContext(sql: Sql, host: AppHost): AppContext {
+  const rules = rulesCache();
   return {
     sql,
     attrs: new AttrRegistry(sql),
@@ -54,7 +60,10 @@ export function createAppContext(sql: Sql, host: AppHost): AppContext {
     queryCache: new QueryCache(),
     ...host,
     // Until rules are enforced, the built-in `$users` view rule keeps emails private.
-    permissions: host.permissions ?? { visibility: usersVisibility(() => host.app()?.rules ?? null) },
+    permissions: host.permissions ?? {
+      visibility: usersVisibility(() => host.app()?.rules ?? null),
+      authorize: txAuthorizer(() => rules(host.app()?.rules ?? null)),
+    },
   };
 }
 

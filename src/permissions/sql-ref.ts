@@ -25,13 +25,57 @@ import type { EntityData, RefResolver } from "./permission-run";
 
 type Store = { readonly sql: Sql; readonly attrs: AttrRegistry };
 
-/** The `ref` resolver over a store. */
-export function sqlRefResolver(store: Store): RefResolver {
+/**
+ * The triples `ref` walks: the store's, or another view of them (the authorizer's
+ * before-the-transaction state, authorize-tx.ts).
+ */
+export type TripleSource = {
+  /** Does entity `e` have a triple of `attrId`? */
+  has(e: string, attrId: string): boolean;
+  /** `[e, value]` for each triple of `attrId` on the `from` entities. */
+  forward(attrId: string, from: readonly string[]): [string, JsonValue][];
+  /** `[target, e]` for each ref triple of `attrId` whose value is one of `targets`. */
+  reverse(attrId: string, targets: readonly string[]): [string, string][];
+};
+
+/** The store's triples as they are now. */
+export function sqlTripleSource(sql: Sql): TripleSource {
+  return {
+    has: (e, attrId) => sql.all(`SELECT 1 FROM triples WHERE e = ? AND a = ? LIMIT 1`, e, attrId).length > 0,
+    forward: (attrId, from) => {
+      const out: [string, JsonValue][] = [];
+      for (const ids of chunk([...from])) {
+        const rows = sql.all<{ e: string; vt: number; v: SqlValue }>(
+          `SELECT e, vt, v FROM triples WHERE e IN (SELECT value FROM json_each(?)) AND a = ?`,
+          JSON.stringify(ids),
+          attrId,
+        );
+        for (const r of rows) out.push([r.e, decodeValue(r.vt, r.v)]);
+      }
+      return out;
+    },
+    reverse: (attrId, targets) => {
+      const out: [string, string][] = [];
+      for (const ids of chunk([...targets])) {
+        const rows = sql.all<{ e: string; v: string }>(
+          `SELECT e, v FROM triples WHERE a = ? AND vt = ? AND v IN (SELECT value FROM json_each(?))`,
+          attrId,
+          VT.string,
+          JSON.stringify(ids),
+        );
+        for (const r of rows) out.push([r.v, r.e]);
+      }
+      return out;
+    },
+  };
+}
+
+/** The `ref` resolver over a store (its current triples unless another source is given). */
+export function sqlRefResolver(store: Store, source: TripleSource = sqlTripleSource(store.sql)): RefResolver {
   return (etype, id, path) => {
     const idAttr = store.attrs.idAttr(etype);
     if (idAttr === undefined || path.length === 0) return [];
-    const exists = store.sql.all(`SELECT 1 FROM triples WHERE e = ? AND a = ? LIMIT 1`, id, idAttr.id).length > 0;
-    if (!exists) return [];
+    if (!source.has(id, idAttr.id)) return [];
     // Entity ids with the number of paths reaching each.
     let frontier = new Map<string, number>([[id, 1]]);
     let at = etype;
@@ -41,7 +85,8 @@ export function sqlRefResolver(store: Store): RefResolver {
       if (!last && step.attr.valueType !== "ref") {
         throw validationError("attr", attrToWire(step.attr), [{ message: `${at}.${label} needs to be a link` }]);
       }
-      const pairs = follow(store.sql, step.attr, step.forward, [...frontier.keys()]);
+      const from = [...frontier.keys()];
+      const pairs = step.forward ? source.forward(step.attr.id, from) : source.reverse(step.attr.id, from);
       if (last) return pairs.flatMap(([from, value]) => Array<JsonValue>(frontier.get(from) ?? 0).fill(value));
       const next = new Map<string, number>();
       for (const [from, value] of pairs) {
@@ -63,30 +108,6 @@ function attrStep(attrs: AttrRegistry, etype: string, label: string): { attr: At
   const rev = attrs.reverse(etype, label);
   if (rev) return { attr: rev, forward: false };
   throw recordNotFound("attr", [etype, label]);
-}
-
-/** `[from, value]` for each triple of `attr` leaving (forward) or entering (reverse) the `from` entities. */
-function follow(sql: Sql, attr: Attr, forward: boolean, from: string[]): [string, JsonValue][] {
-  const out: [string, JsonValue][] = [];
-  for (const ids of chunk(from)) {
-    if (forward) {
-      const rows = sql.all<{ e: string; vt: number; v: SqlValue }>(
-        `SELECT e, vt, v FROM triples WHERE e IN (SELECT value FROM json_each(?)) AND a = ?`,
-        JSON.stringify(ids),
-        attr.id,
-      );
-      for (const r of rows) out.push([r.e, decodeValue(r.vt, r.v)]);
-    } else {
-      const rows = sql.all<{ e: string; v: string }>(
-        `SELECT e, v FROM triples WHERE a = ? AND vt = ? AND v IN (SELECT value FROM json_each(?))`,
-        attr.id,
-        VT.string,
-        JSON.stringify(ids),
-      );
-      for (const r of rows) out.push([r.v, r.e]);
-    }
-  }
-  return out;
 }
 
 /** Entity maps (label → value over cardinality-one attrs) for `ids` of `etype`; absent ids have no entry. */

@@ -30,6 +30,7 @@ export function addAttr(ctx: TxContext, attr: Attr): void {
     ]);
   }
   ctx.attrs.put(attr);
+  ctx.createdAttrs.push(attr);
   ctx.attrsDidChange();
 }
 

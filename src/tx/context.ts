@@ -9,6 +9,7 @@ import type { JsonValue } from "../model/triple";
 import type { AuthContext } from "../model/auth-context";
 import type { AttrRegistry } from "../store/attr-registry";
 import type { Sql } from "../store/sql";
+import { TRIPLE_COLUMNS, type TripleRow } from "../store/triple-rows";
 import type { EntityRef, TxStep } from "./steps";
 import { valuesOf } from "./triple-sql";
 import { unknownAttr } from "./tx-errors";
@@ -36,6 +37,12 @@ export type AppliedTx = { readonly steps: readonly TxStep[]; readonly changes: C
  */
 export type TxAuthorizer = (ctx: TxContext, tx: AppliedTx) => void;
 
+/** An entity removed by a delete-entity step (`root`: the entity the step named; cascades differ). */
+export type Deletion = { readonly e: string; readonly etype: string; readonly root: string };
+
+/** What a triple step addressed once resolved: its entity and, for a ref value, the linked entity. */
+export type ResolvedStep = { readonly e: string; readonly value: string | null };
+
 export type RuleParams = { readonly entity: EntityRef; readonly etype: string | null; readonly params: { readonly [key: string]: JsonValue } };
 
 export class TxContext {
@@ -58,6 +65,16 @@ export class TxContext {
   /** `${attrId}\u0000${JSON value}` → entity id. */
   private readonly lookups = new Map<string, string>();
   readonly ruleParams: RuleParams[] = [];
+  /**
+   * Kept only when an authorizer will read them (non-admin writes with a hook): each
+   * written entity's triples as they were before this tx first wrote to it, the
+   * deletions (cascades included) and each triple step's resolved entities.
+   */
+  private readonly beforeRows: Map<string, readonly TripleRow[]> | null;
+  readonly deletions: Deletion[] = [];
+  readonly resolvedSteps = new Map<TxStep, ResolvedStep>();
+  /** Attrs add-attr created (not re-sent ones that already existed), for `attrs.allow.create`. */
+  readonly createdAttrs: Attr[] = [];
 
   constructor(env: TxEnv) {
     this.sql = env.sql;
@@ -66,6 +83,41 @@ export class TxContext {
     this.isAdmin = env.auth.isAdmin;
     this.newId = env.newId;
     this.t = env.now();
+    this.beforeRows = env.authorize !== undefined && !env.auth.isAdmin ? new Map() : null;
+  }
+
+  /** Does this tx keep before-states for an authorizer? */
+  get tracksWrites(): boolean {
+    return this.beforeRows !== null;
+  }
+
+  /** Call before writing or deleting triples of entity `e`: keeps its before-state once. */
+  willWrite(e: string): void {
+    if (this.beforeRows === null || this.beforeRows.has(e)) return;
+    this.beforeRows.set(e, this.sql.all<TripleRow>(`SELECT ${TRIPLE_COLUMNS} FROM triples WHERE e = ?`, e));
+  }
+
+  /**
+   * The triples of `e` before this tx wrote to it; undefined when it wrote nothing on
+   * `e` (or keeps no before-states), so that its current triples are its before-state.
+   */
+  rowsBefore(e: string): readonly TripleRow[] | undefined {
+    return this.beforeRows?.get(e);
+  }
+
+  /** The entities this tx wrote to (those with a kept before-state). */
+  writtenIds(): Iterable<string> {
+    return this.beforeRows?.keys() ?? [];
+  }
+
+  /** Records what a triple step addressed (only when tracking). */
+  resolved(step: TxStep, e: string, value: string | null = null): void {
+    if (this.beforeRows !== null) this.resolvedSteps.set(step, { e, value });
+  }
+
+  /** Records an entity delete-entity removed (only when tracking). */
+  deleted(e: string, etype: string, root: string): void {
+    if (this.beforeRows !== null) this.deletions.push({ e, etype, root });
   }
 
   attr(id: string): Attr {

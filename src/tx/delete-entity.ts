@@ -7,7 +7,7 @@
 import type { TxContext } from "./context";
 import { resolveEntity } from "./resolve";
 import type { DeleteEntityStep } from "./steps";
-import { attrIdsOf, deleteEntityAttrs, deleteLinksTo, sourcesOf, targetsOf } from "./triple-sql";
+import { attrIdsOf, deleteEntityAttrs, deleteLinksTo, linkSourcesOf, sourcesOf, targetsOf } from "./triple-sql";
 
 export function deleteEntity(ctx: TxContext, step: DeleteEntityStep): void {
   const e = resolveEntity(ctx, step.entity, false);
@@ -29,6 +29,12 @@ export function deleteEntity(ctx: TxContext, step: DeleteEntityStep): void {
     for (const attr of own) {
       if (attr.valueType !== "ref" || attr.onDeleteReverse !== "cascade" || !attr.reverse) continue;
       for (const target of targetsOf(ctx.sql, id, attr.id)) queue.push([target, attr.reverse.etype]);
+    }
+    ctx.deleted(id, etype, e);
+    if (ctx.tracksWrites) {
+      // Before-states of the entity and of the sources whose links to it go with it.
+      ctx.willWrite(id);
+      for (const source of linkSourcesOf(ctx.sql, id, refsInto.map((a) => a.id))) ctx.willWrite(source);
     }
     for (const attrId of new Set(deleteEntityAttrs(ctx.sql, id, own.map((a) => a.id)))) ctx.wrote(ctx.attr(attrId), id);
     for (const { e: source, a } of deleteLinksTo(ctx.sql, id, refsInto.map((a) => a.id))) ctx.wrote(ctx.attr(a), source);

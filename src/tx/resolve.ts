@@ -28,6 +28,7 @@ export function resolveEntity(ctx: TxContext, ref: EntityRef, create: boolean): 
     // Pre-validation guaranteed a uuid value for lookups on `id` attrs.
     e = isIdAttr(attr) ? String(value) : ctx.newId();
     checkValue(ctx, attr, e, value);
+    ctx.willWrite(e);
     insertTriple(ctx.sql, e, attrId, enc, ctx.t, attr);
     ctx.wrote(attr, e);
   }

@@ -25,6 +25,7 @@ export function addTriple(ctx: TxContext, step: AddTripleStep): void {
   const attr = ctx.attr(step.attrId);
   const e = resolveEntity(ctx, step.entity, true) as string;
   const value = valueOf(ctx, attr, step.value, step.valueLookup, true) as JsonValue;
+  ctx.resolved(step, e, linkedId(attr, value));
   writeValue(ctx, attr, e, value);
 }
 
@@ -32,6 +33,7 @@ export function deepMergeTriple(ctx: TxContext, step: DeepMergeTripleStep): void
   const attr = ctx.attr(step.attrId);
   if (attr.valueType === "ref") throw mergeOnLink();
   const e = resolveEntity(ctx, step.entity, true) as string;
+  ctx.resolved(step, e);
   const old = valuesOf(ctx.sql, e, attr.id)[0];
   const merged = deepMerge(old ? decodeValue(old.vt, old.v) : undefined, step.patch);
   writeValue(ctx, attr, e, merged);
@@ -43,11 +45,16 @@ export function retractTriple(ctx: TxContext, step: RetractTripleStep): void {
   if (e === null) return;
   const value = valueOf(ctx, attr, step.value, step.valueLookup, false);
   if (value === undefined) return;
+  ctx.resolved(step, e, linkedId(attr, value));
   const enc = encodeValue(value);
   if (!hasTriple(ctx.sql, e, attr.id, enc)) return;
+  ctx.willWrite(e);
   deleteEav(ctx.sql, e, attr.id, enc);
   ctx.wrote(attr, e);
 }
+
+/** The entity a ref value names (for the authorizer's link checks). */
+const linkedId = (attr: Attr, value: JsonValue): string | null => (attr.valueType === "ref" && typeof value === "string" ? value : null);
 
 /** Stores `value` as the attr's value on `e` (replace for one, add for many). */
 function writeValue(ctx: TxContext, attr: Attr, e: string, value: JsonValue): void {
@@ -55,6 +62,7 @@ function writeValue(ctx: TxContext, attr: Attr, e: string, value: JsonValue): vo
   const enc = encodeValue(value);
   if (attr.cardinality === "many") {
     if (hasTriple(ctx.sql, e, attr.id, enc)) return ctx.touch(attr, e);
+    ctx.willWrite(e);
     insertTriple(ctx.sql, e, attr.id, enc, ctx.t, attr);
     ctx.wrote(attr, e);
     return;
@@ -62,6 +70,7 @@ function writeValue(ctx: TxContext, attr: Attr, e: string, value: JsonValue): vo
   const existing = valuesOf(ctx.sql, e, attr.id);
   const first = existing[0];
   if (existing.length === 1 && first && first.vt === enc.vt && first.v === enc.v) return ctx.touch(attr, e);
+  ctx.willWrite(e);
   if (existing.length > 0) deleteEa(ctx.sql, e, attr.id);
   insertTriple(ctx.sql, e, attr.id, enc, first ? first.t : ctx.t, attr);
   ctx.wrote(attr, e);

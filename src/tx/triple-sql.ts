@@ -102,6 +102,18 @@ export function deleteEntityAttrs(sql: Sql, e: string, attrIds: readonly string[
     .map((r) => r.a);
 }
 
+/** Entities linking to `target` through any of these attrs (what deleteLinksTo would touch). */
+export function linkSourcesOf(sql: Sql, target: string, attrIds: readonly string[]): string[] {
+  if (attrIds.length === 0) return [];
+  return sql
+    .all<{ e: string }>(
+      `SELECT DISTINCT e FROM triples WHERE a IN (SELECT value FROM json_each(?)) AND vt = ${REF_VT} AND v = ?`,
+      JSON.stringify(attrIds),
+      target,
+    )
+    .map((r) => r.e);
+}
+
 /** Deletes ref triples pointing at `target` through these attrs; returns (source, attr) pairs. */
 export function deleteLinksTo(sql: Sql, target: string, attrIds: readonly string[]): { e: string; a: string }[] {
   if (attrIds.length === 0) return [];

@@ -15,7 +15,7 @@ export const TEST_APP_ID = "6f0e8b7a-2c1d-4e3f-9a8b-7c6d5e4f3a2b";
 export const TEST_ADMIN_TOKEN = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 
 /** An app plus sessions; `send` runs a frame and returns what each session received. */
-export function testApp(schema: unknown = null) {
+export function testApp(schema: unknown = null, rules: unknown = null) {
   const sql = openNodeSql();
   migrate(sql);
   let clock = 1_700_000_000_000;
@@ -31,7 +31,7 @@ export function testApp(schema: unknown = null) {
   createApp(
     sql,
     attrs,
-    { id: TEST_APP_ID, title: "test", adminToken: TEST_ADMIN_TOKEN, ephemeral: true, schema: schema as never, rules: null },
+    { id: TEST_APP_ID, title: "test", adminToken: TEST_ADMIN_TOKEN, ephemeral: true, schema: schema as never, rules: rules as never },
     clock,
     () => crypto.randomUUID(),
   );

@@ -6,7 +6,7 @@
 import type { AppRecord } from "../apps/app-record";
 import type { ServerMessage } from "../protocol/server-messages";
 import { PresenceStore } from "../presence";
-import { usersVisibility } from "../permissions/users-visibility";
+import { rulesVisibility } from "../permissions/visibility";
 import type { VisibilityFilter } from "../query";
 import { AttrRegistry } from "../store/attr-registry";
 import type { Sql } from "../store/sql";
@@ -53,8 +53,8 @@ export function createAppContext(sql: Sql, host: AppHost): AppContext {
     presence: new PresenceStore(sql),
     queryCache: new QueryCache(),
     ...host,
-    // Until rules are enforced, the built-in `$users` view rule keeps emails private.
-    permissions: host.permissions ?? { visibility: usersVisibility(() => host.app()?.rules ?? null) },
+    // Reads see what the app's rules allow (docs/protocol.md §9.3).
+    permissions: host.permissions ?? { visibility: rulesVisibility(() => host.app()?.rules ?? null, host.now) },
   };
 }
 

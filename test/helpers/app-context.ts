@@ -8,15 +8,14 @@ import { createAppContext } from "../../src/core/app-context";
 import { handleFrame } from "../../src/session/handle-frame";
 import { newSessionState, type SessionState } from "../../src/core/session-state";
 import type { ServerMessage } from "../../src/protocol/server-messages";
-import type { JsonValue } from "../../src/model/triple";
 import { migrate } from "../../src/store/migrations";
 import { openNodeSql } from "../../src/store/node-sql";
 
 export const TEST_APP_ID = "6f0e8b7a-2c1d-4e3f-9a8b-7c6d5e4f3a2b";
 export const TEST_ADMIN_TOKEN = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
 
-/** An app (with its schema and rules document) plus sessions; `send` runs a frame and returns what each session received. */
-export function testApp(schema: unknown = null, rules: JsonValue | null = null) {
+/** An app plus sessions; `send` runs a frame and returns what each session received. */
+export function testApp(schema: unknown = null, rules: unknown = null) {
   const sql = openNodeSql();
   migrate(sql);
   let clock = 1_700_000_000_000;
@@ -32,7 +31,7 @@ export function testApp(schema: unknown = null, rules: JsonValue | null = null) 
   createApp(
     sql,
     attrs,
-    { id: TEST_APP_ID, title: "test", adminToken: TEST_ADMIN_TOKEN, ephemeral: true, schema: schema as never, rules },
+    { id: TEST_APP_ID, title: "test", adminToken: TEST_ADMIN_TOKEN, ephemeral: true, schema: schema as never, rules: rules as never },
     clock,
     () => crypto.randomUUID(),
   );

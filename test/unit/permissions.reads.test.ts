@@ -183,6 +183,16 @@ describe("view rules on reads", () => {
   });
 });
 
+describe("rule failures on reads", () => {
+  it("a view rule that fails while running fails the query with permission-evaluation-failed", () => {
+    const w = world({ todos: { allow: { view: "data.title.size() > 1 && data.secret.size() > 1" } } });
+    w.todo({ title: "no secret" });
+    const s = w.sessionOf(w.ann);
+    const [reply] = w.app.send(s, { op: "add-query", "client-event-id": "q", q: { todos: {} } }).get(s)!;
+    expect(reply).toMatchObject({ op: "error", type: "permission-evaluation-failed", hint: { rule: ["todos", "view"] }, "original-event": { op: "add-query" } });
+  });
+});
+
 describe("field rules on reads", () => {
   it("a field rule hides one field; the entity and its other fields stay", () => {
     const w = world({ todos: { fields: { secret: "auth.id in data.ref('owner.id')" } } });

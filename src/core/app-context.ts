@@ -8,7 +8,7 @@ import type { ServerMessage } from "../protocol/server-messages";
 import { PresenceStore } from "../presence";
 import { rulesCache } from "../permissions/app-permissions";
 import { txAuthorizer } from "../permissions/authorize-tx";
-import { usersVisibility } from "../permissions/users-visibility";
+import { rulesVisibility } from "../permissions/visibility";
 import type { VisibilityFilter } from "../query";
 import { AttrRegistry } from "../store/attr-registry";
 import type { Sql } from "../store/sql";
@@ -51,7 +51,9 @@ export type AppHost = Pick<AppContext, "app" | "session" | "sessions" | "now" | 
  * hooks from the host, writes are authorized by the app's rules (admins bypass them).
  */
 export function createAppContext(sql: Sql, host: AppHost): AppContext {
+  // One compilation per rules document, shared by reads and writes.
   const rules = rulesCache();
+  const compiledRules = () => rules(host.app()?.rules ?? null);
   return {
     sql,
     attrs: new AttrRegistry(sql),
@@ -59,10 +61,10 @@ export function createAppContext(sql: Sql, host: AppHost): AppContext {
     presence: new PresenceStore(sql),
     queryCache: new QueryCache(),
     ...host,
-    // Until rules are enforced, the built-in `$users` view rule keeps emails private.
+    // Reads see and writes do what the app's rules allow (docs/protocol.md §9.3, §9.4).
     permissions: host.permissions ?? {
-      visibility: usersVisibility(() => host.app()?.rules ?? null),
-      authorize: txAuthorizer(() => rules(host.app()?.rules ?? null)),
+      visibility: rulesVisibility(compiledRules, host.now),
+      authorize: txAuthorizer(compiledRules),
     },
   };
 }

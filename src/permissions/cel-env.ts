@@ -17,7 +17,10 @@ import { Environment } from "@marcbachmann/cel-js";
 import { parseDateValue } from "../query/date-key";
 import { refOrigin } from "./cel-values";
 
-export type RuleKind = "view" | "create" | "update" | "delete" | "link" | "unlink";
+export type RuleKind = "view" | "create" | "update" | "delete" | "link" | "unlink" | RoomRuleKind;
+
+/** Room rules (`$rooms`, beyond Instant): who may join, what presence and broadcasts may carry. */
+export type RoomRuleKind = "join" | "presence" | "broadcast";
 
 /** `request` as rules see it: a typed record, so `request.typo` fails to compile. */
 export class CelRequest {
@@ -56,9 +59,9 @@ type Num = bigint | number;
 const absNum = (x: Num): Num => (x < 0 ? -x : x);
 const signNum = (x: Num): Num => (typeof x === "bigint" ? (x > 0n ? 1n : x < 0n ? -1n : 0n) : Math.sign(x));
 
-function base(): Environment {
+/** The variables every rule sees but `data`, and the functions. */
+function common(): Environment {
   const env = new Environment({ homogeneousAggregateLiterals: false })
-    .registerVariable("data", "map<string, dyn>")
     .registerVariable("auth", "map<string, dyn>")
     .registerVariable("ruleParams", "map<string, dyn>")
     .registerType("request", {
@@ -121,12 +124,14 @@ function extreme(xs: Num[], dir: 1 | -1): Num {
   return best;
 }
 
-let envs: Record<"viewDelete" | "createUpdate" | "link" | "unlink", Environment> | null = null;
+let envs: Record<"viewDelete" | "createUpdate" | "link" | "unlink" | RoomRuleKind, Environment> | null = null;
 
 /** The environment a rule of `kind` compiles in (built once, on first use). */
 export function celEnvironment(kind: RuleKind): Environment {
   if (envs === null) {
-    const root = base();
+    const shared = common();
+    const root = shared.clone().registerVariable("data", "map<string, dyn>");
+    const room = shared.clone().registerVariable("roomId", "string").registerVariable("roomType", "string");
     const viewDelete = root.clone();
     const createUpdate = root.clone().registerVariable("newData", "map<string, dyn>");
     const link = root
@@ -135,7 +140,15 @@ export function celEnvironment(kind: RuleKind): Environment {
       .registerVariable("linkedData", "map<string, dyn>")
       .registerVariable("actions", "map<string, dyn>");
     const unlink = root.clone().registerVariable("newData", "map<string, dyn>").registerVariable("linkedData", "map<string, dyn>");
-    envs = { viewDelete, createUpdate, link, unlink };
+    envs = {
+      viewDelete,
+      createUpdate,
+      link,
+      unlink,
+      join: room,
+      presence: room.clone().registerVariable("newData", "map<string, dyn>"),
+      broadcast: room.clone().registerVariable("topic", "string").registerVariable("data", "dyn"),
+    };
   }
   switch (kind) {
     case "view":
@@ -148,5 +161,9 @@ export function celEnvironment(kind: RuleKind): Environment {
       return envs.link;
     case "unlink":
       return envs.unlink;
+    case "join":
+    case "presence":
+    case "broadcast":
+      return envs[kind];
   }
 }

@@ -60,6 +60,17 @@ export type PermissionRun = {
   canCreateAttr(attr: JsonValue): boolean;
   /** Evaluates one rule with explicit variables (the building block of the checks above). */
   evaluate(rule: Rule, vars: RuleVars): boolean;
+  /** A `$rooms` rule (rules.ts `roomRuleFor`): `auth`, `ruleParams`, `request`, `roomId`, `roomType` and the kind's own variables. */
+  evaluateRoom(rule: Rule, vars: RoomVars): boolean;
+};
+
+/** Variables of a room rule: join has none of its own, presence `newData`, broadcast `topic` and `data`. */
+export type RoomVars = {
+  readonly roomId: string;
+  readonly roomType: string | null;
+  readonly newData?: { readonly [key: string]: JsonValue };
+  readonly topic?: string;
+  readonly data?: JsonValue;
 };
 
 /** Variables for `evaluate`: entity maps are JSON, converted here; null/absent ones are unbound. */
@@ -134,8 +145,25 @@ export function permissionRun(rules: CompiledRules, opts: PermissionRunOptions):
   /** Memo key of an entity check; none when the entity has no string id. */
   const keyOf = (e: EntityData, ...parts: string[]) => (typeof e.id === "string" ? [e.id, ...parts].join("\0") : null);
 
+  const evaluateRoom = (rule: Rule, v: RoomVars): boolean => {
+    if (admin || rule === "allow") return true;
+    if (rule === "deny") return false;
+    const vars: Record<string, unknown> = {
+      auth: auth(),
+      ruleParams: contextParams,
+      request: new CelRequest(time, opts.origin ?? "", opts.ip ?? "", []),
+      roomId: v.roomId,
+      roomType: v.roomType ?? "",
+    };
+    if (v.newData !== undefined) vars.newData = entityToCel(v.newData, null);
+    if (v.topic !== undefined) vars.topic = v.topic;
+    if (v.data !== undefined) vars.data = toCel(v.data);
+    return run(rule, vars, opts.showCelErrors === true);
+  };
+
   const self: PermissionRun = {
     evaluate,
+    evaluateRoom,
     canView: (etype, e) => memo(keyOf(e, etype), () => evaluate(ruleFor(rules, etype, "view"), { data: e })),
     canViewField: (etype, e, label) => memo(keyOf(e, etype, label), () => evaluate(fieldRuleFor(rules, etype, label), { data: e })),
     visibleFields: (etype, e, labels) => new Set([...labels].filter((l) => self.canViewField(etype, e, l))),

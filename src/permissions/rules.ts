@@ -17,7 +17,7 @@
 import type { JsonValue } from "../model/triple";
 import { validationError } from "../protocol/errors";
 import { BindError, bindProblems, bindsFor } from "./binds";
-import type { RuleKind } from "./cel-env";
+import type { RoomRuleKind, RuleKind } from "./cel-env";
 import { type CompileProblem, compileRule, type Program, RuleCompileError } from "./rule-program";
 
 export type Action = "view" | "create" | "update" | "delete";
@@ -45,6 +45,10 @@ export const SYSTEM_ETYPES: ReadonlySet<string> = new Set([
 /** `$`-namespaces a rules document may configure. */
 const RULABLE_SYSTEM = new Set(["$users", "$files", "$default", "$streams", "$rateLimits"]);
 
+/** The rules document's section of room rules (beyond Instant, docs/protocol.md §10). */
+export const ROOMS = "$rooms";
+export const ROOM_ACTIONS: readonly RoomRuleKind[] = ["join", "presence", "broadcast"];
+
 /** The built-in `$users` view/update rule. */
 export const USERS_DEFAULT_RULE = "auth.id == data.id || (data.linkedPrimaryUser != null && auth.id == data.linkedPrimaryUser)";
 
@@ -61,6 +65,10 @@ export function compileRules(doc: JsonValue | null): CompiledRules {
     }
   };
   for (const [etype, section] of Object.entries(rules.doc)) {
+    if (etype === ROOMS) {
+      problems.push(...roomProblems(rules, section));
+      continue;
+    }
     if (etype === "$rateLimits") {
       if (section !== null && !isObject(section)) problems.push({ message: "$rateLimits must be an object", in: ["$rateLimits"] });
       continue;
@@ -174,6 +182,73 @@ export function signupRuleFor(rules: CompiledRules): Rule | null {
 export function hasFieldRules(rules: CompiledRules, etype: string): boolean {
   const section = rules.doc[etype];
   return isObject(section) && isObject(section.fields) && Object.keys(section.fields).some((f) => f !== "id" && ruleText(rules.doc, [etype, "fields", f]) !== null);
+}
+
+/**
+ * The room rule for `action` in rooms of `roomType` (null: the join named none):
+ * `$rooms.T.allow.A` → `$rooms.T.allow.$default` → `$rooms.$default.allow.A` →
+ * `$rooms.$default.allow.$default` → none ("allow"). Binds come from
+ * `$rooms.$default.bind` and `$rooms.T.bind`.
+ */
+export function roomRuleFor(rules: CompiledRules, roomType: string | null, action: RoomRuleKind): Rule {
+  const key = `${ROOMS}\0${roomType ?? ""}\0${action}`;
+  const known = rules.resolved.get(key);
+  if (known !== undefined) return known;
+  const types = roomType === null || roomType === "$default" ? ["$default"] : [roomType, "$default"];
+  let rule: Rule | null = null;
+  for (const t of types) {
+    for (const a of [action, "$default"]) {
+      const path = [ROOMS, t, "allow", a];
+      rule = used(() => roomProgramAt(rules, roomType ?? "$default", action, path), path);
+      if (rule !== null) break;
+    }
+    if (rule !== null) break;
+  }
+  rules.resolved.set(key, rule ?? "allow");
+  return rule ?? "allow";
+}
+
+function roomProgramAt(rules: CompiledRules, roomType: string, kind: RoomRuleKind, path: readonly string[]): Rule | null {
+  const text = ruleText(rules.doc, path);
+  if (text === null) return null;
+  const key = `${ROOMS}\0${roomType}\0${kind}\0${path.join("\0")}`;
+  const cached = rules.cache.get(key);
+  if (cached !== undefined) return cached;
+  const trimmed = text.trim();
+  let rule: Rule;
+  try {
+    const section = rules.doc[ROOMS];
+    const binds = bindsFor(isObject(section) ? section : {}, roomType);
+    rule = trimmed === "true" ? "allow" : trimmed === "false" ? "deny" : compileRule(`${ROOMS}.${roomType}`, kind, path, text, binds);
+  } catch (e) {
+    if (e instanceof BindError) throw new RuleCompileError([{ message: e.message, in: [...path] }]);
+    throw e;
+  }
+  rules.cache.set(key, rule);
+  return rule;
+}
+
+/** What saving `$rooms` checks: its shape, binds, and every room rule compiled (`allow.$default` for each kind it may serve). */
+function roomProblems(rules: CompiledRules, section: JsonValue): CompileProblem[] {
+  if (!isObject(section)) return [{ message: `${ROOMS} must be an object of room types`, in: [ROOMS] }];
+  const problems: CompileProblem[] = [];
+  const compile = (type: string, kind: RoomRuleKind, path: string[]): CompileProblem[] => {
+    try {
+      roomProgramAt(rules, type, kind, path);
+      return [];
+    } catch (e) {
+      if (!(e instanceof RuleCompileError)) throw e;
+      return [...e.problems];
+    }
+  };
+  for (const [type, room] of Object.entries(section)) {
+    problems.push(...bindProblems(`${ROOMS}.${type}`, isObject(room) ? room.bind : undefined).map((p) => ({ ...p, in: [ROOMS, type, ...p.in.slice(1)] })));
+    for (const action of ROOM_ACTIONS) problems.push(...compile(type, action, [ROOMS, type, "allow", action]));
+    // A `$default` rule serves every kind: it must compile for at least one of them.
+    const tries = ROOM_ACTIONS.map((kind) => compile(type, kind, [ROOMS, type, "allow", "$default"]));
+    if (tries.every((t) => t.length > 0)) problems.push(...tries[0]!);
+  }
+  return problems;
 }
 
 /** Instant's fallback programs for system namespaces when no rule matched. */

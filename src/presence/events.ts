@@ -29,10 +29,10 @@ export type RoomActor = { sessionId: string; user: PeerUser };
 export function onJoin(
   store: PresenceStore,
   actor: RoomActor,
-  args: { roomId: string; data: PresenceData | null; eventId?: string },
+  args: { roomId: string; data: PresenceData | null; roomType?: string | null; eventId?: string },
   supportsPatch: SupportsPatch,
 ): RoomOutcome {
-  const change = store.join(args.roomId, actor.sessionId, actor.user, args.data);
+  const change = store.join(args.roomId, actor.sessionId, actor.user, args.data, args.roomType ?? null);
   return {
     reply: joinRoomOk(args.roomId, args.eventId),
     deliveries: presenceDeliveries(change, supportsPatch, new Set([actor.sessionId])),
@@ -117,7 +117,7 @@ export function onRoomCommand(
   const ev = eventId === undefined ? {} : { eventId };
   switch (command.op) {
     case "join-room":
-      return onJoin(store, actor, { roomId: command.roomId, data: command.data, ...ev }, supportsPatch);
+      return onJoin(store, actor, { roomId: command.roomId, data: command.data, roomType: command.roomType, ...ev }, supportsPatch);
     case "leave-room":
       return onLeave(store, actor, { roomId: command.roomId, ...ev }, supportsPatch);
     case "set-presence":

@@ -15,14 +15,19 @@ import { validationError } from "../protocol/errors";
 import { MAX_ROOMS_PER_SESSION } from "../protocol/limits";
 import { EMPTY_ROOM, type Peer, type PeerUser, type PresenceData, type RoomChange, type RoomSnapshot } from "../model/presence";
 
-/** What a row's peer_json holds; the peer id is the row's session_id. */
-type StoredPeer = { user: PeerUser; data: PresenceData };
+/**
+ * What a row's peer_json holds; the peer id is the row's session_id. `type` is the
+ * room type the session joined with (room rules read it; peers never see it).
+ */
+type StoredPeer = { user: PeerUser; data: PresenceData; type?: string | null };
 
 type Row = { session_id: string; peer_json: string };
 
 export class PresenceStore {
   readonly #sql: Sql;
   readonly #rooms = new Map<string, RoomSnapshot>();
+  /** `${roomId}\0${sessionId}` → the room type of that membership, for the rooms in #rooms. */
+  readonly #types = new Map<string, string | null>();
 
   constructor(sql: Sql) {
     this.#sql = sql;
@@ -39,7 +44,11 @@ export class PresenceStore {
     );
     if (rows.length === 0) return EMPTY_ROOM;
     const room: Record<string, Peer> = {};
-    for (const r of rows) room[r.session_id] = fromStored(r.session_id, r.peer_json);
+    for (const r of rows) {
+      const stored = JSON.parse(r.peer_json) as StoredPeer;
+      room[r.session_id] = fromStored(r.session_id, stored);
+      this.#types.set(typeKey(roomId, r.session_id), stored.type ?? null);
+    }
     const snapshot = Object.freeze(room);
     this.#rooms.set(roomId, snapshot);
     return snapshot;
@@ -47,6 +56,12 @@ export class PresenceStore {
 
   peer(roomId: string, sessionId: string): Peer | null {
     return own(this.room(roomId), sessionId) ?? null;
+  }
+
+  /** The room type the session joined `roomId` with (null: none given, or not a member). */
+  roomType(roomId: string, sessionId: string): string | null {
+    this.room(roomId);
+    return this.#types.get(typeKey(roomId, sessionId)) ?? null;
   }
 
   isMember(roomId: string, sessionId: string): boolean {
@@ -70,7 +85,7 @@ export class PresenceStore {
    * existing member keeps its presence data (docs/protocol.md §10.2); a new one starts with
    * `data` or `{}`. Throws validation-failed past MAX_ROOMS_PER_SESSION.
    */
-  join(roomId: string, sessionId: string, user: PeerUser, data: PresenceData | null): RoomChange {
+  join(roomId: string, sessionId: string, user: PeerUser, data: PresenceData | null, roomType: string | null = null): RoomChange {
     const prev = this.room(roomId);
     const existing = own(prev, sessionId);
     if (!existing && this.roomsOf(sessionId).length >= MAX_ROOMS_PER_SESSION) {
@@ -79,13 +94,15 @@ export class PresenceStore {
       ]);
     }
     const peer: Peer = Object.freeze({ peerId: sessionId, user, data: existing ? existing.data : (data ?? {}) });
+    const type = roomType ?? (existing ? (this.#types.get(typeKey(roomId, sessionId)) ?? null) : null);
     this.#sql.run(
       `INSERT INTO presence (room_id, session_id, peer_json) VALUES (?, ?, ?)
        ON CONFLICT (room_id, session_id) DO UPDATE SET peer_json = excluded.peer_json`,
       roomId,
       sessionId,
-      toStored(peer),
+      toStored(peer, type),
     );
+    this.#types.set(typeKey(roomId, sessionId), type);
     return this.#commit(roomId, prev, Object.freeze({ ...prev, [sessionId]: peer }));
   }
 
@@ -97,7 +114,7 @@ export class PresenceStore {
     const peer: Peer = Object.freeze({ ...existing, data });
     this.#sql.run(
       `UPDATE presence SET peer_json = ? WHERE room_id = ? AND session_id = ?`,
-      toStored(peer),
+      toStored(peer, this.#types.get(typeKey(roomId, sessionId)) ?? null),
       roomId,
       sessionId,
     );
@@ -109,6 +126,7 @@ export class PresenceStore {
     const prev = this.room(roomId);
     if (!own(prev, sessionId)) return null;
     this.#sql.run(`DELETE FROM presence WHERE room_id = ? AND session_id = ?`, roomId, sessionId);
+    this.#types.delete(typeKey(roomId, sessionId));
     const { [sessionId]: _gone, ...rest } = prev;
     return this.#commit(roomId, prev, Object.keys(rest).length === 0 ? EMPTY_ROOM : Object.freeze(rest));
   }
@@ -140,6 +158,7 @@ export class PresenceStore {
   /** Forgets cached snapshots (tests, or after another writer touched the table). */
   clearCache(): void {
     this.#rooms.clear();
+    this.#types.clear();
   }
 
   #commit(roomId: string, prev: RoomSnapshot, next: RoomSnapshot): RoomChange {
@@ -160,9 +179,11 @@ export function notInRoom(roomId: string, sessionId: string) {
 const own = (room: RoomSnapshot, sessionId: string): Peer | undefined =>
   Object.prototype.hasOwnProperty.call(room, sessionId) ? room[sessionId] : undefined;
 
-const toStored = (p: Peer): string => JSON.stringify({ user: p.user, data: p.data } satisfies StoredPeer);
+const typeKey = (roomId: string, sessionId: string) => `${roomId}\0${sessionId}`;
 
-function fromStored(sessionId: string, json: string): Peer {
-  const s = JSON.parse(json) as StoredPeer;
+const toStored = (p: Peer, type: string | null): string =>
+  JSON.stringify((type === null ? { user: p.user, data: p.data } : { user: p.user, data: p.data, type }) satisfies StoredPeer);
+
+function fromStored(sessionId: string, s: StoredPeer): Peer {
   return Object.freeze({ peerId: sessionId, user: s.user ?? null, data: s.data ?? {} });
 }

@@ -195,3 +195,13 @@ export const serverBroadcast = (roomId: string, topic: string, data: JsonObject)
 /** Instant's (ignored) ack to the sender, carrying the same payload the others got. */
 export const clientBroadcastOk = (roomId: string, topic: string, data: JsonObject, eventId?: string): WireMessage =>
   withEventId({ op: "client-broadcast-ok", "room-id": roomId, topic, data }, eventId);
+
+/**
+ * A refused join (room rules, docs/protocol.md §10.6): the client keeps the room with
+ * `error` set and shows it to presence subscribers. The error body also sits at the top
+ * level, as in an `error` frame (type, message, hint, status).
+ */
+export function joinRoomError(roomId: string, error: InstantError, eventId?: string): WireMessage {
+  const body = error.toBody() as unknown as JsonObject;
+  return withEventId({ op: "join-room-error", "room-id": roomId, status: error.status, ...body, error: body }, eventId);
+}

@@ -13,7 +13,7 @@ import { Params } from "./params";
 import { MissingAttr, queryError } from "./query-errors";
 import { needsLink, resolveWhere } from "./resolve-where";
 import type { TripleSink } from "./triple-sink";
-import type { FormAst, FormOptions, PageInfo, QueryEnv, SelectionObserver } from "./types";
+import type { Cursor, FormAst, FormOptions, PageInfo, QueryEnv, SelectionObserver } from "./types";
 import { type DeferredIds, collectWhereTriples, leavesOf } from "./where-triples";
 import { whereCompiler } from "./where-sql";
 
@@ -26,6 +26,8 @@ export type EvalState = {
   readonly reads: ReadCollector;
   readonly deferred: DeferredIds[];
   readonly pageInfo: Record<string, PageInfo>;
+  /** Each paginated form's page in order, one cursor per entity (for the visibility filter). */
+  readonly pages: Record<string, Cursor[]>;
   readonly aggregate: Record<string, { count: number }>;
   readonly observer: SelectionObserver | null;
 };
@@ -79,6 +81,7 @@ export function evalTopForm(st: EvalState, form: FormAst): void {
     const page = runPage({ sql: st.env.sql, idAttr: sel.idAttr, key, options: o, where: sel.predicate });
     ids = page.ids;
     st.pageInfo[etype] = page.pageInfo;
+    st.pages[etype] = page.cursors;
   } else {
     ids = selectIds(st, sel, null);
     readTopSelection(st, sel, ids);

@@ -70,7 +70,7 @@ export type Row = { e: string; t: number; ovt: number | null; ov: SqlValue; ot: 
  */
 export type Bound = { readonly cmp: "gt" | "lt"; readonly value: SqlValue; readonly e: string; readonly inclusive: boolean };
 
-export function runPage(req: PageRequest): { ids: string[]; pageInfo: PageInfo } {
+export function runPage(req: PageRequest): { ids: string[]; cursors: Cursor[]; pageInfo: PageInfo } {
   const { options: o, key } = req;
   const n = o.limit ?? o.first ?? o.last;
   const isLast = o.last !== null;
@@ -101,6 +101,7 @@ export function runPage(req: PageRequest): { ids: string[]; pageInfo: PageInfo }
   }
   return {
     ids: pageRows.map((r) => r.e),
+    cursors: pageRows.map((r) => rowCursor(key, r)),
     pageInfo: {
       startCursor: first ? rowCursor(key, first) : null,
       endCursor: lastRow ? rowCursor(key, lastRow) : null,

@@ -20,7 +20,8 @@ export function parseQuery(q: JsonValue): QueryAst {
   const forms = Object.entries(q)
     .filter(([k]) => k !== "$$ruleParams")
     .map(([k, v]) => parseForm(q, [k], v, 0));
-  return { forms };
+  const params = q.$$ruleParams;
+  return { forms, ruleParams: isObject(params) ? params : null };
 }
 
 function parseForm(root: JsonValue, path: string[], form: JsonValue, level: number): FormAst {

@@ -20,6 +20,7 @@ export function runQuery(env: QueryEnv, q: JsonValue, observer?: SelectionObserv
     reads: new ReadCollector(),
     deferred: [],
     pageInfo: {},
+    pages: {},
     aggregate: {},
     observer: observer ?? null,
   };
@@ -28,9 +29,10 @@ export function runQuery(env: QueryEnv, q: JsonValue, observer?: SelectionObserv
   // etype visible to the client's scan of that etype, so they are kept for other etypes.
   const topLevel = new Set(ast.forms.map((f) => f.key));
   for (const d of st.deferred) if (!topLevel.has(d.etype)) st.sink.addAll(d.rows);
+  const result: QueryResult = { triples: st.sink.triples(), pageInfo: st.pageInfo, aggregate: st.aggregate, deps: { etypes: [] } };
+  // What the evaluation read stays the deps even when rules hide some of it (a write to
+  // a hidden entity can make it visible), and what the rules read is added to them.
+  const filtered = env.visibility ? env.visibility(env, ast, result, { pages: st.pages, reads: st.reads }) : result;
   const deps = st.reads.finish(st.deps);
-  const result: QueryResult = { triples: st.sink.triples(), pageInfo: st.pageInfo, aggregate: st.aggregate, deps };
-  // What the evaluation read stays the deps even when rules hide some of it: a write to
-  // a hidden entity can make it visible.
-  return env.visibility ? { ...env.visibility(env, ast, result), deps } : { ...result, deps };
+  return { ...filtered, deps };
 }

@@ -19,8 +19,21 @@ export type QueryEnv = {
 /**
  * Filters a finished evaluation down to what the asking user may see. Runs before the
  * result is hashed, cached or sent, so shared results are per permission context.
+ * `extra` carries the page order of paginated forms (to move cursors off hidden
+ * entities) and the read collector: what deciding visibility read becomes part of the
+ * result's deps, so a write that changes a rule's outcome invalidates the result.
  */
-export type VisibilityFilter = (env: QueryEnv, ast: QueryAst, result: QueryResult) => QueryResult;
+export type VisibilityFilter = (env: QueryEnv, ast: QueryAst, result: QueryResult, extra: VisibilityInput) => QueryResult;
+
+export type VisibilityInput = {
+  /** Each paginated top-level form's page, as one cursor per entity in page order (keyed like pageInfo). */
+  readonly pages: Readonly<Record<string, readonly Cursor[]>>;
+  /** Records reads of triples (see read-deps.ts). */
+  readonly reads: {
+    anyEntity(attrIds: Iterable<string>): void;
+    onEntities(attrIds: readonly string[], entities: readonly string[]): void;
+  };
+};
 
 export type Cursor = [entity: string, attrId: string, value: JsonValue, createdAt: number];
 
@@ -106,4 +119,8 @@ export type FormAst = {
   readonly children: readonly FormAst[];
 };
 
-export type QueryAst = { readonly forms: readonly FormAst[] };
+export type QueryAst = {
+  readonly forms: readonly FormAst[];
+  /** The query's `$$ruleParams` (an object), which permission rules read as `ruleParams`. */
+  readonly ruleParams?: { readonly [key: string]: JsonValue } | null;
+};

@@ -113,7 +113,7 @@ describe("admin credentials", () => {
   });
 
   // Instant's default `$users` view rule (auth.id == data.id): impersonated requests are
-  // not admin, so they see no other user's row or email (src/permissions/users-visibility.ts).
+  // not admin, so they see no other user's row or email (src/permissions/visibility.ts).
   it("as-guest and as-token see only what Instant's default $users rule allows", async () => {
     const ada = await createUser(ADA);
     await createUser(BOB);

@@ -399,7 +399,7 @@ describe("sign-ups go through the commit pipeline", () => {
   });
 
   // Instant's default `$users` view rule (auth.id == data.id): an anonymous socket sees
-  // no user rows (src/permissions/users-visibility.ts).
+  // no user rows (src/permissions/visibility.ts).
   it("an anonymous session sees no $users rows (Instant's default view rule)", async () => {
     await signUp();
     const o = h.object(appId);

@@ -50,6 +50,20 @@ export type AdminRequest =
   | { readonly op: "admin-delete-user"; readonly user: UserSelector }
   | { readonly op: "admin-sign-out"; readonly user: UserSelector }
   | { readonly op: "admin-room-presence"; readonly roomId: string }
+  /** `debugQuery` / `debugTransact`: a data request as a user, with every rule check reported (perms-check.ts). */
+  | {
+      readonly op: "admin-query-perms-check";
+      readonly query: { readonly [key: string]: JsonValue };
+      readonly inference: boolean;
+      readonly rulesOverride: { readonly [key: string]: JsonValue } | null;
+    }
+  | {
+      readonly op: "admin-transact-perms-check";
+      readonly steps: JsonValue[];
+      readonly throwOnMissingAttrs: boolean;
+      readonly rulesOverride: { readonly [key: string]: JsonValue } | null;
+      readonly commit: boolean;
+    }
   /** `instant-cli pull perms` / `push perms` (docs/protocol.md §9.1). */
   | { readonly op: "admin-get-rules" }
   | { readonly op: "admin-set-rules"; readonly code: { readonly [key: string]: JsonValue } }

@@ -67,7 +67,17 @@ export async function runtimeAuth(ctx: AppContext, app: AppRecord, services: Api
 
 type AdminAuthRequest = Exclude<
   AdminRequest,
-  { op: "admin-query" | "admin-transact" | "admin-room-presence" | "admin-set-magic-code-template" | "admin-get-rules" | "admin-set-rules" }
+  {
+    op:
+      | "admin-query"
+      | "admin-transact"
+      | "admin-query-perms-check"
+      | "admin-transact-perms-check"
+      | "admin-room-presence"
+      | "admin-set-magic-code-template"
+      | "admin-get-rules"
+      | "admin-set-rules";
+  }
 >;
 
 export async function adminAuthEndpoint(ctx: AppContext, app: AppRecord, services: ApiServices, r: AdminAuthRequest): Promise<ApiResult> {

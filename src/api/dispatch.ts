@@ -18,6 +18,7 @@ import { adminAuth } from "./admin-credentials";
 import type { ApiCall, RuntimeRequest } from "./api-call";
 import type { ApiResult, ApiServices } from "./api-result";
 import { adminAuthEndpoint, runtimeAuth } from "./auth-endpoints";
+import { queryPermsCheck, requirePermsCheckCaller, transactPermsCheck } from "./perms-check";
 
 export async function handleApiCall(ctx: AppContext, call: ApiCall, services: ApiServices): Promise<ApiResult> {
   const r = call.request;
@@ -41,6 +42,12 @@ export async function handleApiCall(ctx: AppContext, call: ApiCall, services: Ap
     case "admin-query":
     case "admin-transact":
       return adminData(ctx, auth, a);
+    case "admin-query-perms-check":
+      requirePermsCheckCaller(app, call.appId, call.credentials);
+      return queryPermsCheck(ctx, app, auth, a);
+    case "admin-transact-perms-check":
+      requirePermsCheckCaller(app, call.appId, call.credentials);
+      return transactPermsCheck(ctx, app, auth, a);
     case "admin-room-presence":
       // Backends get each peer's full `$users` record, as Instant returns it.
       return { body: roomPresenceForAdmin(ctx.presence, a.roomId, (id) => readUser(users, id) as JsonValue | null) };

@@ -10,7 +10,7 @@
 import type { AuthContext } from "../model/auth-context";
 import type { ChangeSet } from "../model/change-set";
 import { InstantError } from "../protocol/errors";
-import { transact, type TxStep } from "../tx";
+import { transact, type TxAuthorizer, type TxStep } from "../tx";
 import type { AppContext, Delivery } from "./app-context";
 import { refreshesAfterCommit } from "./refresh";
 
@@ -21,10 +21,11 @@ export type CommitResult = {
   readonly deliveries: readonly Delivery[];
 };
 
-export function commit(ctx: AppContext, auth: AuthContext, steps: TxStep[]): CommitResult {
+/** `authorize` replaces the app's hook for this write (the admin perms-check route's recorder). */
+export function commit(ctx: AppContext, auth: AuthContext, steps: TxStep[], authorize: TxAuthorizer | undefined = ctx.permissions.authorize): CommitResult {
   assertWritable(ctx);
   const { txId, changes } = transact(
-    { sql: ctx.sql, attrs: ctx.attrs, now: ctx.now, newId: ctx.newId, auth, authorize: ctx.permissions.authorize },
+    { sql: ctx.sql, attrs: ctx.attrs, now: ctx.now, newId: ctx.newId, auth, authorize },
     steps,
   );
   return { txId, changes, deliveries: refreshesAfterCommit(ctx, { txId, changes }) };

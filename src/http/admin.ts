@@ -91,6 +91,35 @@ adminRoutes.post(
   })),
 );
 
+/** Clojure truthiness of an optional flag: anything but absent, null and false. */
+const truthy = (v: JsonValue | undefined): boolean => v !== undefined && v !== null && v !== false;
+
+/** `rules-override` of the perms-check routes: a rules document, or absent/null for the app's. */
+const rulesOverride = (b: JsonObject) => optionalParam(b, ["body", "rules-override"], asObject);
+
+adminRoutes.post(
+  "/query_perms_check",
+  withApp,
+  admin("impersonable", (b) => ({
+    op: "admin-query-perms-check",
+    query: param(b, ["body", "query"], asObject),
+    inference: optionalParam(b, ["body", "inference?"], asBoolean) ?? false,
+    rulesOverride: rulesOverride(b),
+  })),
+);
+
+adminRoutes.post(
+  "/transact_perms_check",
+  withApp,
+  admin("impersonable", (b) => ({
+    op: "admin-transact-perms-check",
+    steps: param(b, ["body", "steps"], asArray),
+    throwOnMissingAttrs: truthy(b["throw-on-missing-attrs?"]),
+    rulesOverride: rulesOverride(b),
+    commit: truthy(b["dangerously-commit-tx"]) || truthy(b["dangerously-commit-tx?"]),
+  })),
+);
+
 adminRoutes.post(
   "/refresh_tokens",
   withApp,
@@ -170,8 +199,6 @@ adminRoutes.post("/subscribe-query", withApp, async (c) => {
 
 /** Routes of the admin SDK that this server does not offer yet, each with its reason. */
 const UNSUPPORTED: readonly [method: "get" | "post" | "put" | "delete", path: string, reason: string][] = [
-  ["post", "/query_perms_check", "permission checks arrive with permission rules"],
-  ["post", "/transact_perms_check", "permission checks arrive with permission rules"],
   ["put", "/storage/upload", "file storage is not available yet"],
   ["get", "/storage/files", "file storage is not available yet"],
   ["delete", "/storage/files", "file storage is not available yet"],

@@ -37,7 +37,7 @@ import { entityWithValue } from "../tx/triple-sql";
 import { permissionDenied, validationFailed } from "../tx/tx-errors";
 import { stepToWire } from "../tx/wire-form";
 import { type LinkPhase, linkChecks, type LinkSide } from "./link-checks";
-import { type EntityData, type PermissionRun, permissionRun } from "./permission-run";
+import { type EntityData, type PermissionRun, type PermissionRunOptions, permissionRun } from "./permission-run";
 import type { CompiledRules, Rule } from "./rules";
 import { sqlRefResolver, sqlTripleSource, type TripleSource } from "./sql-ref";
 
@@ -52,16 +52,36 @@ export function txAuthorizer(rulesOf: () => CompiledRules): TxAuthorizer {
 
 type TripleKind = "add-triple" | "deep-merge-triple" | "retract-triple";
 
-export function authorizeTx(ctx: TxContext, tx: AppliedTx, rules: CompiledRules): void {
+/**
+ * Hooks of the admin perms-check route: `onCheck` sees every rule program run; with
+ * `onDenied` a failed check is reported there instead of thrown, and checking goes on.
+ */
+export type Denial = { readonly etype: string; readonly action: string; readonly eid: string | null };
+
+export type AuthorizeHooks = {
+  readonly onCheck?: PermissionRunOptions["onCheck"];
+  readonly onDenied?: (denial: Denial) => void;
+  readonly showCelErrors?: boolean;
+};
+
+export function authorizeTx(ctx: TxContext, tx: AppliedTx, rules: CompiledRules, hooks: AuthorizeHooks = {}): void {
   const states = new TxStates(ctx);
   const store = { sql: ctx.sql, attrs: ctx.attrs };
+  const deny = (d: Denial, hint: [string, string] = [d.etype, "object"]) => {
+    if (hooks.onDenied === undefined) throw permissionDenied(hint);
+    hooks.onDenied(d);
+  };
   const runBefore = permissionRun(rules, {
+    onCheck: hooks.onCheck,
+    showCelErrors: hooks.showCelErrors,
     auth: ctx.auth,
     resolver: sqlRefResolver(store, states.beforeSource()),
     loadUser: (id) => states.before("$users", id),
     now: ctx.t,
   });
   const runAfter = permissionRun(rules, {
+    onCheck: hooks.onCheck,
+    showCelErrors: hooks.showCelErrors,
     auth: ctx.auth,
     resolver: sqlRefResolver(store),
     loadUser: (id) => states.after("$users", id),
@@ -81,12 +101,12 @@ export function authorizeTx(ctx: TxContext, tx: AppliedTx, rules: CompiledRules)
     if (!once(`${action}\0${etype}\0${e}`)) return;
     const newData = action === "delete" ? null : states.after(etype, e);
     const ok = run.canWrite(etype, action, { data, newData, modifiedFields: modified.get(e) ?? [], ruleParams: rp });
-    if (!ok) throw permissionDenied([etype, "object"]);
+    if (!ok) deny({ etype, action, eid: e });
   };
   const link = (run: PermissionRun, phase: LinkPhase, kind: "link" | "unlink", s: LinkSide, t: LinkSide, key: string) => {
     if (!once(`${kind}\0${phase}\0${key}`)) return;
     for (const check of linkChecks(rules, kind, phase, s, t)) {
-      if (!run.evaluate(check.rule, check.vars)) throw permissionDenied([etypeOf(check.rule, s.etype), "object"]);
+      if (!run.evaluate(check.rule, check.vars)) deny({ etype: etypeOf(check.rule, s.etype), action: kind, eid: idOf(check.vars.data) ?? idOf(s.after) });
     }
   };
 
@@ -145,12 +165,14 @@ export function authorizeTx(ctx: TxContext, tx: AppliedTx, rules: CompiledRules)
   }
   for (const { kind, s, t, key } of links) link(runAfter, "after", kind, s, t, key);
   for (const attr of ctx.createdAttrs) {
-    if (!runAfter.canCreateAttr(attrToWire(attr))) throw permissionDenied(["attrs", "attr"]);
+    if (!runAfter.canCreateAttr(attrToWire(attr))) deny({ etype: "attrs", action: "create", eid: attr.id }, ["attrs", "attr"]);
   }
 }
 
 const isTripleStep = (step: TxStep): step is TxStep & { kind: TripleKind; attrId: string } =>
   step.kind === "add-triple" || step.kind === "deep-merge-triple" || step.kind === "retract-triple";
+
+const idOf = (data: EntityData | null | undefined): string | null => (typeof data?.id === "string" ? data.id : null);
 
 /** The namespace a failed check names: its rule's, else the source's. */
 const etypeOf = (rule: Rule, fallback: string): string => (typeof rule === "object" ? rule.etype : fallback);

@@ -35,6 +35,8 @@ export type PermissionRunOptions = {
   readonly ip?: string | null;
   /** Put the CEL error text in evaluation errors (Instant does for admin-API checks). */
   readonly showCelErrors?: boolean;
+  /** Called after each rule program runs (the admin perms-check routes record them). */
+  readonly onCheck?: (program: Program, vars: RuleVars, passed: boolean) => void;
 };
 
 /** The inputs of one write check. */
@@ -129,7 +131,9 @@ export function permissionRun(rules: CompiledRules, opts: PermissionRunOptions):
     if (v.newData) vars.newData = entityToCel(v.newData, null);
     if (v.linkedData) vars.linkedData = entity(v.linkedEtype ?? rule.etype, v.linkedData);
     if (v.actions) vars.actions = toCel(v.actions);
-    return run(rule, vars, opts.showCelErrors === true);
+    const passed = run(rule, vars, opts.showCelErrors === true);
+    opts.onCheck?.(rule, v, passed);
+    return passed;
   };
 
   const memo = (key: string | null, check: () => boolean): boolean => {

@@ -24,7 +24,7 @@ import type { AuthContext } from "../model/auth-context";
 import type { Triple } from "../model/triple";
 import type { Cursor, PageInfo, QueryEnv, QueryResult, VisibilityFilter, VisibilityInput } from "../query";
 import type { AttrRegistry } from "../store/attr-registry";
-import { type EntityData, permissionRun, type RefResolver } from "./permission-run";
+import { type EntityData, permissionRun, type PermissionRunOptions, type RefResolver } from "./permission-run";
 import { type CompiledRules, hasFieldRules, ruleFor } from "./rules";
 import { loadEntities, loadEntity, sqlRefResolver } from "./sql-ref";
 
@@ -39,11 +39,20 @@ export function rulesVisibility(rulesOf: () => CompiledRules, now: () => number)
 
 type Reads = VisibilityInput["reads"];
 
-export function filterResult(env: QueryEnv, rules: CompiledRules, auth: AuthContext, now: number, result: QueryResult, extra: VisibilityInput): QueryResult {
+export function filterResult(
+  env: QueryEnv,
+  rules: CompiledRules,
+  auth: AuthContext,
+  now: number,
+  result: QueryResult,
+  extra: VisibilityInput,
+  hooks: Pick<PermissionRunOptions, "onCheck" | "showCelErrors"> = {},
+): QueryResult {
   const attrOf = (t: Triple): Attr | undefined => env.attrs.get(t[1]);
   const store = { sql: env.sql, attrs: env.attrs };
   const reads = extra.reads;
   const run = permissionRun(rules, {
+    ...hooks,
     auth,
     resolver: recordingResolver(env.attrs, sqlRefResolver(store), reads),
     loadUser: (id) => {

@@ -447,8 +447,6 @@ describe("room presence", () => {
 
 describe("routes", () => {
   const UNSUPPORTED: [string, string][] = [
-    ["POST", "/query_perms_check"],
-    ["POST", "/transact_perms_check"],
     ["PUT", "/storage/upload"],
     ["GET", "/storage/files"],
     ["DELETE", "/storage/files"],

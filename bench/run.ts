@@ -13,6 +13,7 @@ import { openNodeSql } from "../src/store/node-sql";
 import { benchDataset, loadInto, smallDataset } from "./dataset";
 import { benchFanout, printFanout, subscribeSessions } from "./fanout-bench";
 import { count, machineInfo, ms, settle } from "./measure";
+import { benchPerms, printPerms } from "./perms-bench";
 import { benchQueries, printQueries } from "./query-bench";
 import { benchTransactions, printTransactions } from "./tx-bench";
 import { benchWake, printWake } from "./wake-bench";
@@ -40,6 +41,8 @@ const env = { sql, attrs, auth: anonymousAuth("00000000-0000-4000-8000-00000000b
 
 const queries = benchQueries(env, data);
 printQueries(queries, data.triples.length);
+
+printPerms(benchPerms({ sql, attrs }, data));
 
 settle();
 const fanoutSetup = step(`\nsubscribe ${sessionCount} sessions × 5 queries`, () => subscribeSessions(sql, data, sessionCount));

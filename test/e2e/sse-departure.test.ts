@@ -8,6 +8,7 @@ import { afterEach, expect, inject, it } from "vitest";
 import { SSE_DEPARTURE_TIMEOUT_MS } from "../../src/transport/sse-stream";
 import { waitFor } from "../helpers/wait-for";
 import { freePort } from "./dev-server";
+import { joinAs } from "./room-peers";
 import { connectClient, createApp, type Db } from "./instant-client";
 
 const url = inject("gatewayUrl");
@@ -16,15 +17,6 @@ afterEach(() => {
   for (const db of clients.splice(0)) db.shutdown();
 });
 
-type Slice = { peers: Record<string, { name?: string }> };
-type LooseRoom = { subscribePresence(opts: object, cb: (slice: Slice) => void): () => void };
-
-function join(db: Db, roomId: string, name: string) {
-  const room = db.joinRoom("chat", roomId, { initialPresence: { name } }) as unknown as LooseRoom;
-  let latest: Slice | undefined;
-  room.subscribePresence({}, (slice) => (latest = slice));
-  return () => Object.values(latest?.peers ?? {}).map((p) => p.name);
-}
 
 it("a closed SSE stream leaves its rooms within the departure timeout", async () => {
   const app = await createApp(url);
@@ -33,8 +25,8 @@ it("a closed SSE stream leaves its rooms within the departure timeout", async ()
   const overWs = connectClient(url, app.id);
   clients.push(overWs);
   const roomId = `room-${crypto.randomUUID()}`;
-  join(overSse, roomId, "sse");
-  const wsPeers = join(overWs, roomId, "ws");
+  joinAs(overSse, roomId, "sse");
+  const wsPeers = joinAs(overWs, roomId, "ws");
   await waitFor(() => wsPeers().includes("sse"), { what: "the ws client sees the SSE peer", timeoutMs: 30_000 });
 
   overSse.shutdown(); // closes the EventSource, as a closing tab does

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { waitFor } from "../helpers/wait-for";
 import { type DevServer, freePort, startDevServer } from "./dev-server";
+import { joinAs } from "./room-peers";
 import { connectClient, createApp, type Db, record } from "./instant-client";
 
 const dir = mkdtempSync(join(tmpdir(), "gateway-sse-restart-"));
@@ -28,15 +29,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Slice = { peers: Record<string, { name?: string }> };
-type LooseRoom = { subscribePresence(opts: object, cb: (slice: Slice) => void): () => void };
-
-function joinAs(db: Db, roomId: string, name: string) {
-  const room = db.joinRoom("chat", roomId, { initialPresence: { name } }) as unknown as LooseRoom;
-  let latest: Slice | undefined;
-  room.subscribePresence({}, (slice) => (latest = slice));
-  return () => Object.values(latest?.peers ?? {}).map((p) => p.name);
-}
 
 it("an SSE client resumes on a new session after the object restarts", async () => {
   server = await startDevServer(dir);

@@ -7,7 +7,13 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { waitFor } from "../helpers/wait-for";
 
-export type DevServer = { readonly url: string; readonly port: number; stop(): Promise<void> };
+export type DevServer = {
+  readonly url: string;
+  readonly port: number;
+  /** The spawned wrangler process; workerd runs as its descendant (the soak samples its memory). */
+  readonly pid: number;
+  stop(): Promise<void>;
+};
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -88,6 +94,7 @@ export async function startDevServer(persistDir: string, fixedPort?: number, var
   return {
     url,
     port,
+    pid: child.pid ?? -1,
     async stop() {
       stopping = true;
       if (child.exitCode === null) child.kill("SIGTERM");

@@ -271,18 +271,26 @@ describe("errors", () => {
     expect(await res.json()).toMatchObject({ type: "param-missing", hint: { in: ["headers", "authorization"] } });
   });
 
+  it("debugQuery and debugTransact report the rule checks and write nothing by default", async () => {
+    const app = await createApp(url, { rules: { code: { todos: { allow: { view: "true", create: "auth.id != null" } } } } });
+    const guest = adminFor(app).asUser({ guest: true });
+    const q = await guest.debugQuery({ todos: {} });
+    expect(q).toMatchObject({ result: { todos: [] } });
+    expect(Array.isArray(q.checkResults)).toBe(true);
+    const t = (await guest.debugTransact(guest.tx.todos![id()]!.update({ t: 1 }))) as Record<string, unknown>;
+    expect(t).toMatchObject({ "all-checks-ok?": false, "committed?": false });
+    expect((await adminFor(app).query({ todos: {} })).todos).toEqual([]);
+  });
+
   it("unsupported routes answer 501 saying so, never a bare 404", async () => {
     const app = await createApp(url);
     const admin = adminFor(app);
-    const guest = admin.asUser({ guest: true });
     const calls: [string, () => Promise<unknown>][] = [
       ["storage.list", () => admin.storage.list()],
       ["storage.getDownloadUrl", () => admin.storage.getDownloadUrl("a.png")],
       ["storage.delete", () => admin.storage.delete("a.png")],
       ["storage.deleteMany", () => admin.storage.deleteMany(["a.png"])],
       ["storage.uploadFile", () => admin.storage.uploadFile("a.txt", Buffer.from("hi"), { contentType: "text/plain" })],
-      ["debugQuery", () => guest.debugQuery({ todos: {} })],
-      ["debugTransact", () => guest.debugTransact(guest.tx.todos![id()]!.update({ t: 1 }))],
     ];
     for (const [name, call] of calls) {
       const err = await apiError(call());
